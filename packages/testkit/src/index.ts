@@ -1,1 +1,6 @@
-export {};
+export { describeCodec } from './codec.js';
+export type { DescribeCodecOptions } from './codec.js';
+export { describeObjectStore, patternBytes, chunked } from './object-store.js';
+export type { ObjectStoreFactory, ObjectStoreSuiteOptions } from './object-store.js';
+export { describeDriver, bytesSource, memorySink } from './driver.js';
+export type { DriverFixtures, DescribeDriverOptions } from './driver.js';

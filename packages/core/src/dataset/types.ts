@@ -68,6 +68,10 @@ export interface Operation {
   summary?: string;
   /** How many times the commit was rebased onto a concurrent writer's version. */
   rebased?: number;
+  /** Writer id given to `begin()`, for the log. */
+  writer?: string;
+  /** Random token of the transaction that made the version (also in its chunk keys). */
+  transaction?: string;
 }
 
 export interface Manifest {
@@ -87,4 +91,30 @@ export interface Manifest {
   indexes: IndexEntry[];
   provenance: Provenance[];
   operation: Operation;
+}
+
+/** One problem `verifyDataset` found; verification collects them all instead of throwing. */
+export interface VerifyProblem {
+  key: string;
+  kind: 'missing' | 'size' | 'digest' | 'corrupt';
+  message: string;
+}
+
+export interface VerifyReport {
+  /** The version verified (the newest one when several were). */
+  version: number;
+  /** Every version whose objects were checked. */
+  versions: number[];
+  /** Distinct objects checked. */
+  objects: number;
+  /** Bytes read. */
+  bytes: number;
+  problems: VerifyProblem[];
+}
+
+export interface VacuumResult {
+  /** Objects deleted (or that would be, on a dry run), manifest versions included. */
+  deleted: { key: string; size: number }[];
+  bytes: number;
+  retainedVersions: number[];
 }

@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../errors.js';
 import type { PutBody } from './types.js';
 
 /** Collects a put body into one array (memory backends and small objects only). */
@@ -6,7 +7,8 @@ export async function collectBody(body: PutBody, signal?: AbortSignal): Promise<
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const part of body) {
-    signal?.throwIfAborted();
+    // AbortedError (not the DOMException of signal.throwIfAborted) keeps errors typed.
+    throwIfAborted(signal, 'put body');
     parts.push(part);
     n += part.byteLength;
   }

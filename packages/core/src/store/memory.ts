@@ -3,7 +3,7 @@ import { AlreadyExistsError, NotFoundError, PreconditionFailedError, Unsupported
 import { collectBody } from './body.js';
 import { validateKey, validatePrefix } from './keys.js';
 import { checkRange, clipRange } from './range.js';
-import type { GetOptions, ObjectInfo, ObjectStore, PutBody, PutOptions, StoreCapabilities } from './types.js';
+import type { DeleteOptions, GetOptions, ListOptions, ObjectInfo, ObjectStore, PutBody, PutOptions, StoreCapabilities } from './types.js';
 
 interface Entry {
   bytes: Uint8Array;
@@ -52,7 +52,8 @@ export class MemoryStore implements ObjectStore {
     return e.bytes.slice(a, b);
   }
 
-  async head(key: string): Promise<ObjectInfo> {
+  async head(key: string, options?: { signal?: AbortSignal }): Promise<ObjectInfo> {
+    throwIfAborted(options?.signal, `head ${key}`);
     const e = this.ns.objects.get(this.full(key));
     if (!e) throw new NotFoundError(`object not found: ${this.url}/${key}`);
     return { key, size: e.bytes.byteLength, etag: e.etag, lastModified: e.lastModified };
@@ -75,8 +76,9 @@ export class MemoryStore implements ObjectStore {
     return { key, size: bytes.byteLength, etag: entry.etag, lastModified: entry.lastModified };
   }
 
-  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+  async *list(prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo> {
     validatePrefix(prefix);
+    throwIfAborted(options?.signal, `list ${prefix}`);
     const full = this.root ? `${this.root}/${prefix}` : prefix;
     const keys = [...this.ns.objects.keys()].filter((k) => k.startsWith(full)).sort();
     const strip = this.root ? this.root.length + 1 : 0;
@@ -87,7 +89,8 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options?: DeleteOptions): Promise<void> {
+    throwIfAborted(options?.signal, `delete ${key}`);
     if (!this.capabilities.writable) throw new UnsupportedError(`store ${this.url} is read-only`);
     this.ns.objects.delete(this.full(key));
   }

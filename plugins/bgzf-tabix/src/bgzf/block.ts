@@ -1,0 +1,163 @@
+/**
+ * One BGZF block (SAMv1 §4.1): a complete gzip member whose header carries the `BC` extra
+ * subfield with BSIZE (total block size - 1), holding at most 64 KiB of input.
+ */
+import { crc32, deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { CorruptDataError, InvalidArgumentError } from '@genolake/core';
+
+/** Largest block on disk, and largest uncompressed payload, allowed by the spec. */
+export const MAX_BLOCK_SIZE = 0x10000;
+/**
+ * Input bytes per block. htslib uses 0xff00 so that even incompressible data, which deflate
+ * stores with 5 bytes of overhead per stored block, still fits in 64 KiB with the 26-byte
+ * header and footer. We use the same number so our block boundaries match bgzip's.
+ */
+export const BLOCK_INPUT_SIZE = 0xff00;
+/** Fixed header we write: 12 gzip bytes + the 6-byte BC subfield. */
+export const HEADER_SIZE = 18;
+/** CRC32 + ISIZE. */
+export const FOOTER_SIZE = 8;
+/** The standard empty block that marks a complete file (SAMv1 §4.1.2). */
+export const EOF_BLOCK: Uint8Array = Uint8Array.from([
+  0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43, 0x02, 0, 0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0,
+  0,
+]);
+
+const deflateRawAsync = promisify(deflateRaw);
+const inflateRawAsync = promisify(inflateRaw);
+
+/** What a block header says, read without inflating anything. */
+export interface BlockHeader {
+  /** Total size of the block on disk (BSIZE + 1). */
+  blockSize: number;
+  /** Offset of the deflate payload from the block start (12 + XLEN). */
+  dataOffset: number;
+}
+
+/** True when `buf` starts with a gzip magic and deflate method. */
+export function isGzip(buf: Uint8Array): boolean {
+  return buf.length >= 3 && buf[0] === 0x1f && buf[1] === 0x8b && buf[2] === 8;
+}
+
+/**
+ * Parses the header at `buf[pos..]`. Returns undefined when fewer bytes than the header needs
+ * are available, `null` when the member is valid gzip but not BGZF (no BC subfield), and
+ * throws CorruptDataError (naming `name` and the file offset) for anything else.
+ */
+export function parseHeader(buf: Uint8Array, pos: number, name: string, fileOffset: number): BlockHeader | null | undefined {
+  const avail = buf.length - pos;
+  if (avail < 12) {
+    if (avail >= 3 && !isGzip(buf.subarray(pos))) throw badHeader(name, fileOffset, 'no gzip magic');
+    return undefined;
+  }
+  if (buf[pos] !== 0x1f || buf[pos + 1] !== 0x8b || buf[pos + 2] !== 8) throw badHeader(name, fileOffset, 'no gzip magic');
+  const flags = buf[pos + 3]!;
+  if ((flags & 4) === 0) return null; // no FEXTRA: plain gzip
+  const xlen = buf[pos + 10]! | (buf[pos + 11]! << 8);
+  if (avail < 12 + xlen) return undefined;
+  // Walk the extra subfields; BC may not be the only one (the spec allows others).
+  let p = pos + 12;
+  const end = p + xlen;
+  while (p + 4 <= end) {
+    const slen = buf[p + 2]! | (buf[p + 3]! << 8);
+    if (buf[p] === 0x42 && buf[p + 1] === 0x43 && slen === 2 && p + 6 <= end) {
+      const blockSize = (buf[p + 4]! | (buf[p + 5]! << 8)) + 1;
+      if (blockSize < 12 + xlen + FOOTER_SIZE) throw badHeader(name, fileOffset, `BSIZE ${blockSize - 1} too small`);
+      return { blockSize, dataOffset: 12 + xlen };
+    }
+    p += 4 + slen;
+  }
+  return null;
+}
+
+function badHeader(name: string, offset: number, why: string): CorruptDataError {
+  return new CorruptDataError(`${name}: bad BGZF block header at compressed offset ${offset}: ${why}`);
+}
+
+/** Wraps deflated bytes into a block with our fixed 18-byte header and the footer. */
+export function frameBlock(deflated: Uint8Array, crc: number, inputSize: number): Uint8Array {
+  const size = HEADER_SIZE + deflated.length + FOOTER_SIZE;
+  if (size > MAX_BLOCK_SIZE) throw new InvalidArgumentError(`BGZF block of ${size} bytes exceeds 64 KiB`);
+  const out = new Uint8Array(size);
+  out.set(EOF_BLOCK.subarray(0, 16));
+  out[16] = (size - 1) & 0xff;
+  out[17] = (size - 1) >>> 8;
+  out.set(deflated, HEADER_SIZE);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  dv.setUint32(size - 8, crc >>> 0, true);
+  dv.setUint32(size - 4, inputSize, true);
+  return out;
+}
+
+/** zlib level for a bgzip level: -1 is zlib's default (6), as in htslib. */
+function zlibLevel(level: number): number {
+  if (!Number.isInteger(level) || level < -1 || level > 9) {
+    throw new InvalidArgumentError(`compression level ${level}: expected -1 (default) or 0..9`);
+  }
+  return level;
+}
+
+/** Compresses ≤ BLOCK_INPUT_SIZE bytes into one block on libuv's threadpool. */
+export async function compressBlock(data: Uint8Array, level = -1): Promise<Uint8Array> {
+  const deflated = await deflateRawAsync(data, { level: zlibLevel(level) });
+  return frameBlock(deflated, crc32(data), data.length);
+}
+
+/** Synchronous variant for small buffers (index files, tests). */
+export function compressBlockSync(data: Uint8Array, level = -1): Uint8Array {
+  return frameBlock(deflateRawSync(data, { level: zlibLevel(level) }), crc32(data), data.length);
+}
+
+/** Expected CRC and size from a block's footer. */
+function footer(block: Uint8Array): { crc: number; isize: number } {
+  const dv = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  return { crc: dv.getUint32(block.length - 8, true), isize: dv.getUint32(block.length - 4, true) };
+}
+
+function checkInflated(out: Uint8Array, block: Uint8Array, name: string, offset: number): Uint8Array {
+  const { crc, isize } = footer(block);
+  if (out.length !== isize) {
+    throw new CorruptDataError(`${name}: BGZF block at compressed offset ${offset}: inflated ${out.length} bytes, ISIZE says ${isize}`);
+  }
+  if (crc32(out) >>> 0 !== crc) throw new CorruptDataError(`${name}: CRC32 mismatch in BGZF block at compressed offset ${offset}`);
+  return out;
+}
+
+function inflateError(e: unknown, name: string, offset: number): CorruptDataError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new CorruptDataError(`${name}: cannot inflate BGZF block at compressed offset ${offset}: ${why}`, { cause: e });
+}
+
+/**
+ * Inflates one whole block (`block` is exactly blockSize bytes) and checks ISIZE and CRC32.
+ * `offset` is the block's position in the file, for messages.
+ */
+export async function decompressBlock(block: Uint8Array, header: BlockHeader, name: string, offset: number): Promise<Uint8Array> {
+  const payload = block.subarray(header.dataOffset, block.length - FOOTER_SIZE);
+  let out: Uint8Array;
+  try {
+    out = await inflateRawAsync(payload);
+  } catch (e) {
+    throw inflateError(e, name, offset);
+  }
+  return checkInflated(out, block, name, offset);
+}
+
+/** Synchronous variant (index files are small and read once). */
+export function decompressBlockSync(block: Uint8Array, header: BlockHeader, name: string, offset: number): Uint8Array {
+  let out: Uint8Array;
+  try {
+    out = inflateRawSync(block.subarray(header.dataOffset, block.length - FOOTER_SIZE));
+  } catch (e) {
+    throw inflateError(e, name, offset);
+  }
+  return checkInflated(out, block, name, offset);
+}
+
+/** True when `block` is byte-for-byte the standard EOF marker. */
+export function isEofBlock(block: Uint8Array): boolean {
+  if (block.length !== EOF_BLOCK.length) return false;
+  for (let i = 0; i < EOF_BLOCK.length; i++) if (block[i] !== EOF_BLOCK[i]) return false;
+  return true;
+}

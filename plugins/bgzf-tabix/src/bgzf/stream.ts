@@ -1,0 +1,175 @@
+/**
+ * Streaming BGZF decompression: parses block headers as bytes arrive, inflates up to `threads`
+ * blocks at once on libuv's threadpool and yields them in file order, each with its compressed
+ * offset (index builders need it). Plain gzip (single or multi-member) is read transparently by
+ * `decompressStream`, through node:zlib's gunzip.
+ */
+import { createGunzip } from 'node:zlib';
+import { Readable, pipeline } from 'node:stream';
+import { CorruptDataError, throwIfAborted } from '@genolake/core';
+import { type BlockHeader, decompressBlock, isEofBlock, isGzip, parseHeader } from './block.js';
+
+export interface StreamOptions {
+  /** File name for messages. */
+  name?: string;
+  /** Blocks inflated concurrently. Default 2. */
+  threads?: number;
+  /** Called when the file lacks the EOF block (htslib warns but reads on). */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** One decompressed block and where it sits in the file. */
+export interface Block {
+  /** File offset of the block. */
+  coffset: number;
+  /** Size of the block on disk. */
+  size: number;
+  data: Uint8Array;
+}
+
+function concatAll(head: Uint8Array, parts: Uint8Array[], partsLen: number): Uint8Array {
+  if (head.length === 0 && parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(head.length + partsLen);
+  out.set(head);
+  let p = head.length;
+  for (const part of parts) {
+    out.set(part, p);
+    p += part.length;
+  }
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Yields every block, EOF marker included (its data is empty). Throws CorruptDataError for a
+ * bad header, a bad CRC or a truncated final block, and for plain gzip input.
+ */
+export async function* readBlocks(source: AsyncIterable<Uint8Array>, options: StreamOptions = {}): AsyncGenerator<Block> {
+  const name = options.name ?? 'BGZF input';
+  const threads = Math.max(1, options.threads ?? 2);
+  const inFlight: Promise<Block>[] = [];
+  let buf: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  /** File offset of buf[0]. */
+  let base = 0;
+  let lastWasEof = false;
+  let sawAny = false;
+
+  const start = (header: BlockHeader): void => {
+    const coffset = base + pos;
+    const raw = buf.subarray(pos, pos + header.blockSize);
+    lastWasEof = isEofBlock(raw);
+    const p = decompressBlock(raw, header, name, coffset).then((data) => ({ coffset, size: raw.length, data }));
+    p.catch(() => undefined); // re-awaited in order below
+    inFlight.push(p);
+    pos += header.blockSize;
+  };
+
+  // Chunks are only joined once enough bytes for the next header or block have arrived, so
+  // tiny input chunks do not make us copy a partial block again and again.
+  let parts: Uint8Array[] = [];
+  let partsLen = 0;
+  let need = 18;
+  for await (const chunk of source) {
+    throwIfAborted(options.signal, `reading ${name}`);
+    if (chunk.length === 0) continue;
+    sawAny = true;
+    parts.push(chunk);
+    partsLen += chunk.length;
+    if (buf.length - pos + partsLen < need) continue;
+    base += pos;
+    buf = concatAll(buf.subarray(pos), parts, partsLen);
+    parts = [];
+    partsLen = 0;
+    pos = 0;
+    for (;;) {
+      const header = parseHeader(buf, pos, name, base + pos);
+      if (header === null) throw new CorruptDataError(`${name}: gzip member at compressed offset ${base + pos} is not a BGZF block`);
+      if (header === undefined) {
+        need = buf.length - pos + 1;
+        break;
+      }
+      if (buf.length - pos < header.blockSize) {
+        need = header.blockSize;
+        break;
+      }
+      start(header);
+      need = 18;
+      while (inFlight.length >= threads) yield await inFlight.shift()!;
+    }
+  }
+  if (partsLen > 0) {
+    // Leftovers that never completed a block: a truncated file.
+    base += pos;
+    buf = concatAll(buf.subarray(pos), parts, partsLen);
+    pos = 0;
+    const header = parseHeader(buf, 0, name, base);
+    if (header === null) throw new CorruptDataError(`${name}: gzip member at compressed offset ${base} is not a BGZF block`);
+  }
+  while (inFlight.length > 0) yield await inFlight.shift()!;
+  if (pos < buf.length) {
+    throw new CorruptDataError(`${name}: truncated BGZF block at compressed offset ${base + pos} (${buf.length - pos} bytes left)`);
+  }
+  if (sawAny && !lastWasEof) options.onWarning?.(`${name}: no BGZF EOF marker; the file may be truncated`);
+}
+
+/** Data of every block, in order. */
+export async function* decompressBlocks(source: AsyncIterable<Uint8Array>, options: StreamOptions = {}): AsyncGenerator<Uint8Array> {
+  for await (const block of readBlocks(source, options)) if (block.data.length > 0) yield block.data;
+}
+
+/**
+ * Decompresses BGZF or plain gzip (multi-member too), choosing by the first member's header.
+ * Input that is not gzip at all is a CorruptDataError.
+ */
+export async function* decompressStream(source: AsyncIterable<Uint8Array>, options: StreamOptions = {}): AsyncGenerator<Uint8Array> {
+  const name = options.name ?? 'input';
+  const it = source[Symbol.asyncIterator]();
+  // Peek until the first header can be classified.
+  let head: Uint8Array = new Uint8Array(0);
+  let kind: 'bgzf' | 'gzip' | 'empty' = 'empty';
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    head = concat(head, r.value);
+    if (head.length >= 3 && !isGzip(head)) break;
+    const h = head.length === 0 ? undefined : parseHeader(head, 0, name, 0);
+    if (h === undefined) continue;
+    kind = h === null ? 'gzip' : 'bgzf';
+    break;
+  }
+  if (kind === 'empty' && head.length > 0) {
+    throw new CorruptDataError(`${name}: ${isGzip(head) ? 'truncated gzip header' : 'not in gzip format'} at offset 0`);
+  }
+  const rest: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      if (head.length > 0) yield head;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    },
+  };
+  if (kind === 'bgzf') {
+    yield* decompressBlocks(rest, options);
+  } else if (kind === 'gzip') {
+    const gunzip = createGunzip();
+    // pipeline() forwards a source error into gunzip, so the loop below sees it.
+    pipeline(Readable.from(rest), gunzip, () => undefined);
+    try {
+      for await (const chunk of gunzip) yield chunk as Uint8Array;
+    } catch (e) {
+      if (e instanceof CorruptDataError) throw e;
+      throw new CorruptDataError(`${name}: gzip data is corrupt: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+}

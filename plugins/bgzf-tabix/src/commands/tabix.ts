@@ -1,0 +1,170 @@
+/**
+ * `genolake tabix`: builds .tbi/.csi indexes and answers region queries with the same output as
+ * htslib's tabix. An unknown sequence name prints nothing and exits 0, as tabix does. Files are
+ * local paths here; the query library itself works on any ObjectStore.
+ */
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { AlreadyExistsError, InputError, InvalidArgumentError, type Region, parseRegion } from '@genolake/core';
+import type { CommandSpec } from '@genolake/core/plugin';
+import { FsReadStore } from './fs-store.js';
+import { encodeCsi } from '../csi/csi.js';
+import { fileSource, writableSink } from '../fs.js';
+import { PRESETS, type TabixConfig, presetForName } from '../tabix/config.js';
+import { buildIndex } from '../tabix/indexer.js';
+import { IndexedFile } from '../tabix/query.js';
+import { encodeTbi } from '../tabix/tbi.js';
+import { intOption, parseArgs, stringOption } from './args.js';
+import { reportError } from './report.js';
+
+const HELP = `Usage: genolake tabix [OPTIONS] FILE [REGION ...]
+Index a sorted BGZF text file (.tbi or .csi) or query it by region, like htslib's tabix.
+Indexing:
+   -p, --preset STR       gff, bed, sam or vcf (guessed from the file name when absent)
+   -s, --sequence INT     column of sequence name [1]
+   -b, --begin INT        column of start position [4]
+   -e, --end INT          column of end position [5]
+   -S, --skip-lines INT   skip the first INT lines [0]
+   -c, --comment CHAR     header lines start with CHAR [#]
+   -0, --zero-based       coordinates are 0-based
+   -C, --csi              write a CSI index instead of tabix
+   -m, --min-shift INT    CSI min-shift [14]
+   -f, --force            overwrite an existing index
+   -@, --threads INT      blocks inflated at once [2]
+Querying:
+   -l, --list-chroms      list sequence names
+   -h, --print-header     print the header before the records
+   -H, --only-header      print only the header
+   -R, --regions FILE     regions from a BED file (or CHR<TAB>POS lines)
+       --explain          print the planned ranged reads instead of records
+Regions: chr, chr:beg, chr:beg-end (1-based, inclusive).
+`;
+
+const OPTIONS = [
+  { short: 'p', long: 'preset', value: true },
+  { short: 's', long: 'sequence', value: true },
+  { short: 'b', long: 'begin', value: true },
+  { short: 'e', long: 'end', value: true },
+  { short: 'S', long: 'skip-lines', value: true },
+  { short: 'c', long: 'comment', value: true },
+  { short: '0', long: 'zero-based' },
+  { short: 'C', long: 'csi' },
+  { short: 'm', long: 'min-shift', value: true },
+  { short: 'f', long: 'force' },
+  { short: '@', long: 'threads', value: true },
+  { short: 'l', long: 'list-chroms' },
+  { short: 'h', long: 'print-header' },
+  { short: 'H', long: 'only-header' },
+  { short: 'R', long: 'regions', value: true },
+  { long: 'explain' },
+  { long: 'help' },
+];
+
+export const tabixCommand: CommandSpec = {
+  name: 'tabix',
+  summary: 'index sorted BGZF text (.tbi/.csi) and query it by region (htslib-compatible)',
+  help: HELP,
+  async run(argv, ctx) {
+    try {
+      const args = parseArgs('tabix', argv, OPTIONS);
+      if (args.options.has('help') || args.positionals.length === 0) {
+        ctx.io.stdout.write(HELP);
+        return args.positionals.length === 0 && !args.options.has('help') ? 1 : 0;
+      }
+      const [file, ...regionTexts] = args.positionals as [string, ...string[]];
+      const query = regionTexts.length > 0 || ['list-chroms', 'print-header', 'only-header', 'regions', 'explain'].some((o) => args.options.has(o));
+      if (!query) {
+        const preset = stringOption(args, 'preset') ?? presetForName(file);
+        const custom = ['sequence', 'begin', 'end'].some((o) => args.options.has(o));
+        if (preset !== undefined && !PRESETS[preset]) throw new InvalidArgumentError(`tabix: unknown preset "${preset}" (gff, bed, sam, vcf)`);
+        if (!preset && !custom) throw new InvalidArgumentError(`tabix: the file type of ${file} is unknown; use -p or -s/-b/-e`);
+        const base: TabixConfig = { ...(preset ? PRESETS[preset]! : PRESETS.gff!) };
+        const config: TabixConfig = {
+          ...base,
+          seq: intOption('tabix', args, 'sequence', 1) ?? base.seq,
+          begin: intOption('tabix', args, 'begin', 1) ?? base.begin,
+          end: intOption('tabix', args, 'end', 0) ?? base.end,
+          skip: intOption('tabix', args, 'skip-lines', 0) ?? base.skip,
+          meta: stringOption(args, 'comment') ?? base.meta,
+          zeroBased: args.options.has('zero-based') || base.zeroBased,
+        };
+        if (custom) config.preset = 'generic';
+        const csi = args.options.has('csi') || args.options.has('min-shift');
+        const out = `${file}.${csi ? 'csi' : 'tbi'}`;
+        if (!args.options.has('force') && (await exists(out))) throw new AlreadyExistsError(`tabix: the index file ${out} exists; use -f to overwrite`);
+        const index = await buildIndex(fileSource(file).stream(), {
+          config,
+          format: csi ? 'csi' : 'tbi',
+          minShift: intOption('tabix', args, 'min-shift', 0, 30),
+          name: file,
+          threads: intOption('tabix', args, 'threads', 1, 1024),
+          onWarning: (m) => ctx.io.stderr.write(`tabix: warning: ${m}\n`),
+        });
+        await writeFile(out, csi ? encodeCsi(index) : encodeTbi(index));
+        return 0;
+      }
+      const store = new FsReadStore(dirname(resolve(file)));
+      const indexed = await IndexedFile.open(store, basename(file));
+      const sink = writableSink(ctx.io.stdout, '-', false);
+      if (args.options.has('list-chroms')) {
+        for (const n of indexed.index.names) await sink.write(`${n}\n`);
+        return 0;
+      }
+      if (args.options.has('print-header') || args.options.has('only-header')) {
+        for (const line of await indexed.header()) await sink.write(Buffer.concat([line, NL]));
+        if (args.options.has('only-header')) return 0;
+      }
+      const regionsFile = stringOption(args, 'regions');
+      const regions = regionsFile ? await readRegions(regionsFile) : regionTexts.map((t) => parseRegion(t, new Set(indexed.index.names)));
+      if (args.options.has('explain')) {
+        for (const r of regions) {
+          for (const s of indexed.plan(r)) await sink.write(`${r.contig}:${r.start + 1}-${r.end}\tbytes=${s.start}-${s.end - 1}${s.tail !== undefined ? `\ttail-block=${s.tail}` : ''}\n`);
+        }
+        return 0;
+      }
+      for (const r of regions) {
+        for await (const line of indexed.query(r)) await sink.write(Buffer.concat([line, NL]));
+      }
+      return 0;
+    } catch (e) {
+      return reportError('tabix', ctx.io.stderr, e);
+    }
+  },
+};
+
+const NL = Buffer.from('\n');
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Regions from `-R`: BED lines (0-based start, end) or CHR<TAB>POS (1-based). As htslib does,
+ * regions are grouped by sequence in order of first appearance and sorted by start within one.
+ */
+async function readRegions(path: string): Promise<Region[]> {
+  const text = await readFile(path, 'latin1');
+  const groups = new Map<string, Region[]>();
+  const bed = /\.bed(\.gz)?$/i.test(path);
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (!line || line.startsWith('#')) return;
+    const cols = line.split('\t');
+    const num = (s: string | undefined): number => {
+      const n = Number(s);
+      if (s === undefined || !/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw new InputError(`${path}: line ${i + 1}: bad position "${s ?? ''}"`);
+      return n;
+    };
+    // As htslib's regidx: a .bed file must have BED lines; other files may also use CHR<TAB>POS.
+    if (cols.length < (bed ? 3 : 2)) throw new InputError(`${path}: line ${i + 1}: expected ${bed ? 'BED columns' : 'CHR<TAB>POS or BED columns'}`);
+    const contig = cols[0]!;
+    const region: Region = cols.length >= 3 ? { contig, start: num(cols[1]), end: num(cols[2]) } : { contig, start: num(cols[1]) - 1, end: num(cols[1]) };
+    let g = groups.get(contig);
+    if (!g) groups.set(contig, (g = []));
+    g.push(region);
+  });
+  return [...groups.values()].flatMap((g) => g.sort((a, b) => a.start - b.start || a.end - b.end));
+}
