@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,11 @@ describe('genolake CLI basics', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toBe('genolake: query: missing <dataset-url> (see genolake query --help)\n');
 
-    const s3 = await run(['info', 's3://bucket/ds']);
+    // With no store plugins discoverable (the workspace installs them all), a known scheme names
+    // the package to install.
+    const isolated = captureIO();
+    const s3code = await main(['info', 's3://bucket/ds'], isolated, { cwd: tmp, env: {}, installDir: null });
+    const s3 = { code: s3code, err: isolated.err() };
     expect(s3.code).toBe(1);
     expect(s3.err).toMatch(/^genolake: .*s3:\/\/.*npm install @genolake\/store-s3\)\n$/);
 
@@ -88,5 +92,37 @@ describe('genolake CLI basics', () => {
     const r = await run(['--plugin', './does-not-exist', 'plugins']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^genolake: plugin "\.\/does-not-exist" not found.*\n$/);
+  });
+
+  it('dispatches plugin commands loaded lazily by name, and lists a plugin that cannot be imported', async () => {
+    const hello = join(tmp, 'hello-plugin');
+    mkdirSync(hello, { recursive: true });
+    writeFileSync(join(hello, 'package.json'), JSON.stringify({
+      name: 'genolake-hello', version: '3.1.4', exports: { '.': './index.mjs' }, genolake: { apiVersion: 1, commands: ['hello'] },
+    }));
+    writeFileSync(join(hello, 'index.mjs'), `export default () => ({ name: 'genolake-hello', apiVersion: 1, setup(host) {
+      host.registerCommand({ name: 'hello', summary: 'greets', help: 'Usage: genolake hello <name>...',
+        async run(argv, ctx) { ctx.io.stdout.write('hello ' + argv.join(',') + '\\n'); return argv.length ? 0 : 5; } });
+    } });`);
+    const broken = join(tmp, 'node_modules', 'genolake-broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'package.json'), JSON.stringify({ name: 'genolake-broken', version: '1.0.0', exports: './index.mjs', genolake: { commands: ['boom'] } }));
+    writeFileSync(join(broken, 'index.mjs'), 'throw new Error("broken at import time");');
+
+    const r = await run(['--plugin', hello, 'hello', 'a', '--x', 'b']);
+    expect(r).toEqual({ code: 0, out: 'hello a,--x,b\n', err: '' });
+    expect((await run(['hello'], { GENOLAKE_PLUGINS: hello })).code).toBe(5);
+    const help = await run(['--plugin', hello, 'hello', '--help']);
+    expect(help.out).toBe('Usage: genolake hello <name>...\n');
+    const top = await run(['--plugin', hello, '--help']);
+    expect(top.out).toMatch(/hello\s+from genolake-hello@3\.1\.4/);
+    expect(top.out).toMatch(/boom\s+from genolake-broken@1\.0\.0/);
+
+    const listed = await run(['plugins', '--json']);
+    expect(JSON.parse(listed.out).commands).toContainEqual({ name: 'boom', package: 'genolake-broken', version: '1.0.0' });
+    const boom = await run(['boom']);
+    expect(boom.code).toBe(1);
+    expect(boom.err).toMatch(/^genolake: plugin genolake-broken@1\.0\.0 failed to load from .*index\.mjs: broken at import time\n$/);
+    rmSync(join(tmp, 'node_modules'), { recursive: true });
   });
 });

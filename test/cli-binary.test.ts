@@ -42,10 +42,9 @@ describe('the genolake binary', () => {
     const bad = await genolake(['query', '--limit', 'many', 'mem://x']);
     expect(bad.code).toBe(2);
     expect(bad.err).toBe('genolake: query: --limit needs a non-negative integer, got "many"\n');
-    const s3 = await genolake(['info', 's3://bucket/prefix']);
-    expect(s3.code).toBe(1);
-    expect(s3.err).toMatch(/^genolake: .*npm install @genolake\/store-s3\)\n$/);
-    expect(s3.err).not.toMatch(/\n\s+at /);
+    const scheme = await genolake(['info', 'weird://bucket/prefix']);
+    expect(scheme.code).toBe(1);
+    expect(scheme.err).toBe('genolake: no store is registered for URL scheme "weird://"\n');
   });
 
   it('converts, queries and exports the bundled BED on a local directory', async () => {

@@ -25,8 +25,11 @@ echo
 echo "== genolake info $out/genes.ds"
 genolake info "$out/genes.ds"
 echo
-echo "== genolake query $out/genes.ds chr2:1000000-1200000 --explain"
-genolake query "$out/genes.ds" chr2:1000000-1200000 --explain | head -20
+echo "== genolake query $out/genes.ds chr2:30000000-40000000"
+genolake query "$out/genes.ds" chr2:30000000-40000000
+echo
+echo "== genolake query $out/genes.ds chr2:30000000-40000000 --fields name --explain (plan only: one chunk, two streams)"
+genolake query "$out/genes.ds" chr2:30000000-40000000 --fields name --explain
 echo
 echo "== genolake verify $out/genes.ds"
 genolake verify "$out/genes.ds"
