@@ -4,7 +4,9 @@
  * 2 for usage errors, a stack trace only with GENOLAKE_DEBUG=1).
  */
 import { fileURLToPath } from 'node:url';
-import { createHost, createLazyLoader, discoverPlugins, InvalidArgumentError, type CommandIO, type DefaultHost } from '@genolake/core';
+import {
+  createHost, createLazyLoader, discoverPlugins, findProvider, InvalidArgumentError, PluginLoadError, type CommandIO, type CommandSpec, type DefaultHost,
+} from '@genolake/core';
 import { processIO, write } from './cli-io.js';
 import type { Session } from './command.js';
 import { BUILTIN_COMMANDS, topLevelHelp } from './help.js';
@@ -105,14 +107,18 @@ async function createSession(io: CommandIO, env: Record<string, string | undefin
   return { host, manifests, io, env, cwd, ...(options.signal ? { signal: options.signal } : {}) };
 }
 
-async function findPluginCommand(name: string, session: Session) {
+async function findPluginCommand(name: string, session: Session): Promise<CommandSpec> {
   let spec = session.host.getCommand(name);
   if (!spec && session.host.lazyLoader) {
     await session.host.lazyLoader('command', name);
     spec = session.host.getCommand(name);
   }
-  if (!spec) throw new InvalidArgumentError(`unknown command "${name}" (see genolake --help for the commands installed)`);
-  return spec;
+  if (spec) return spec;
+  const provider = findProvider(session.manifests, 'command', name);
+  if (provider) {
+    throw new PluginLoadError(`plugin ${provider.name}@${provider.version} declares the command "${name}" in its package.json but did not register it`);
+  }
+  throw new InvalidArgumentError(`unknown command "${name}" (see genolake --help for the commands installed)`);
 }
 
 async function showHelp(name: string | undefined, session: Session): Promise<number> {

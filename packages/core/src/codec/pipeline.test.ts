@@ -101,6 +101,33 @@ describe('encodePipeline / decodePipeline', () => {
     );
   });
 
+  it('round-trips empty input through every stage', () => {
+    for (const [p, t] of [['delta|zigzag|varint|zstd:3', 'i64'], ['nuc2bit|deflate|gzip', 'bytes'], ['transpose|none|zstd', 'f32']] as const) {
+      const enc = encodePipeline(reg, p, new Uint8Array(0), t);
+      expect(decodePipeline(reg, p, enc, t)).toEqual(new Uint8Array(0));
+    }
+  });
+
+  it('decodes damaged streams to bytes or CorruptDataError, never anything else', () => {
+    const input = fc.constantFrom<ElementType>('bytes', 'u8', 'i32', 'u64', 'f64').chain((type) =>
+      fc.tuple(fc.constant(type), pipelineFor(type), fc.uint8Array({ minLength: 8, maxLength: 512 }).map((b) => b.subarray(0, b.length - (b.length % 8)))),
+    );
+    fc.assert(
+      fc.property(input, fc.nat(), fc.boolean(), ([type, pipeline, data], at, truncate) => {
+        const enc = encodePipeline(reg, pipeline, data, type);
+        if (enc.length === 0) return;
+        const bad = truncate ? enc.subarray(0, at % enc.length) : enc.slice();
+        if (!truncate) bad[(at >>> 3) % bad.length]! ^= 1 << (at & 7);
+        try {
+          expect(decodePipeline(reg, pipeline, bad, type)).toBeInstanceOf(Uint8Array);
+        } catch (e) {
+          expect(e).toBeInstanceOf(CorruptDataError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('works through a host built by createHost()', async () => {
     const host = await createHost();
     const data = new Uint8Array(new Int32Array([5, 9, 9, -4, 1 << 30]).buffer);

@@ -50,6 +50,20 @@ describe('general-purpose compressors', () => {
     expect(() => zstdCodec.decode(new Uint8Array(0), { type: 'bytes' })).toThrow(CorruptDataError);
   });
 
+  it('refuse zstd headers that declare more output than zstd can produce', () => {
+    const zeros = new Uint8Array(70_000);
+    const frame = zstdCodec.encode(zeros, { type: 'bytes' });
+    const fhd = frame[4]!;
+    const fcsBytes = [fhd >> 5 & 1, 2, 4, 8][fhd >> 6]!;
+    const fcsAt = 5 + ((fhd >> 5) & 1 ? 0 : 1) + [0, 1, 2, 4][fhd & 3]!;
+    expect(fcsBytes).toBe(4);
+    expect(new DataView(frame.buffer, frame.byteOffset).getUint32(fcsAt, true)).toBe(70_000);
+    const bomb = frame.slice();
+    new DataView(bomb.buffer).setUint32(fcsAt, 0xffffffff, true);
+    expect(() => zstdCodec.decode(bomb, { type: 'bytes' })).toThrow(/declare 4294967295 bytes/);
+    expect(zstdCodec.decode(frame, { type: 'bytes' })).toEqual(zeros);
+  });
+
   it('round-trip 32 MiB', () => {
     const big = new Uint8Array(32 << 20);
     for (let i = 0; i < big.length; i++) big[i] = (i * 31) ^ (i >>> 9);

@@ -43,13 +43,29 @@ function encode(data: Uint8Array, type: ElementType): Uint8Array {
       out[o++] = lo;
     }
   } else {
+    // Unrolled by size: most values in real columns take one or two bytes.
     for (let i = 0; i < n; i++) {
-      let v = src[i]!;
-      while (v >= 0x80) {
-        out[o++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
+      const v = src[i]!;
+      if (v < 0x80) {
+        out[o++] = v;
+      } else if (v < 0x4000) {
+        out[o++] = v | 0x80;
+        out[o++] = v >>> 7;
+      } else if (v < 0x200000) {
+        out[o++] = v | 0x80;
+        out[o++] = (v >>> 7) | 0x80;
+        out[o++] = v >>> 14;
+      } else {
+        out[o++] = v | 0x80;
+        out[o++] = (v >>> 7) | 0x80;
+        out[o++] = (v >>> 14) | 0x80;
+        if (v < 0x10000000) {
+          out[o++] = v >>> 21;
+        } else {
+          out[o++] = (v >>> 21) | 0x80;
+          out[o++] = v >>> 28;
+        }
       }
-      out[o++] = v;
     }
   }
   return out;
@@ -93,16 +109,30 @@ function decode(data: Uint8Array, type: ElementType): Uint8Array {
   }
   const max = width === 4 ? 0xffffffff : width === 2 ? 0xffff : 0xff;
   for (let k = 0; k < dst.length; k++) {
-    const start = p;
     let b = data[p++]!;
-    let v = b & 0x7f;
-    let scale = 0x80;
-    while (b >= 0x80) {
-      b = data[p++]!;
-      v += (b & 0x7f) * scale;
-      scale *= 0x80;
-      if (scale > 0x800000000) throw overflow(start, type); // more than 5 groups
+    if (b < 0x80) {
+      dst[k] = b; // the common one-byte case; it always fits
+      continue;
     }
+    const start = p - 1;
+    let v = b & 0x7f;
+    b = data[p++]!;
+    v |= (b & 0x7f) << 7;
+    if (b >= 0x80) {
+      b = data[p++]!;
+      v |= (b & 0x7f) << 14;
+      if (b >= 0x80) {
+        b = data[p++]!;
+        v |= (b & 0x7f) << 21;
+        if (b >= 0x80) {
+          // Fifth group holds bits 28..31: anything above 0x0f (or a sixth byte) overflows.
+          b = data[p++]!;
+          if (b > 0x0f) throw overflow(start, type);
+          v |= b << 28;
+        }
+      }
+    }
+    v >>>= 0;
     if (v > max) throw overflow(start, type);
     dst[k] = v;
   }

@@ -1,6 +1,8 @@
 /**
  * deflate (raw RFC 1951) and gzip (RFC 1952) through node:zlib's synchronous calls; the
  * caller decides whether the work happens on a worker thread. Param: level 0-9, default 6.
+ * No output cap is needed against damaged input: deflate itself cannot expand more than
+ * ~1032x, whatever the bits.
  */
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { CorruptDataError } from '../../errors.js';
