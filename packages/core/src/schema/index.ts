@@ -21,5 +21,4 @@ export { encodeBatch } from './encode.js';
 export type { EncodedStream } from './encode.js';
 export { decodeBatch } from './decode.js';
 export type { DecodeBatchOptions } from './decode.js';
-export { toArrow, toArrowTable } from './arrow.js';
 export { computeStats, MAX_STRING_STAT } from './stats.js';

@@ -57,8 +57,8 @@ export class Reader {
     return block;
   }
 
-  /** Like readBlock, but undefined at end of file. */
-  private async tryReadBlock(coffset: number): Promise<Block | undefined> {
+  /** Like readBlock, but undefined at end of file (a corrupt or truncated block still throws). */
+  async tryReadBlock(coffset: number): Promise<Block | undefined> {
     const hit = this.cache.get(coffset);
     if (hit) return hit;
     let head = await this.fetch(coffset, HEADER_SIZE);
@@ -102,6 +102,33 @@ export class Reader {
       pos += header.blockSize;
     }
     if (raw.length < end - start) throw new CorruptDataError(`${this.name}: file ends at ${start + raw.length}, before ${end}`);
+    const blocks = await Promise.all(pending);
+    for (const b of blocks) this.remember(b);
+    return blocks;
+  }
+
+  /**
+   * The blocks from `start` through the block at `last` with one request of `length` bytes
+   * (a span planned by the tabix query): blocks are parsed from the bytes until the one at
+   * `last` (`includeLast`) or the one ending at `last` has been seen; the rest is not inflated.
+   */
+  async readSpan(start: number, length: number, last: number, includeLast: boolean): Promise<Block[]> {
+    const raw = await this.fetch(start, length);
+    const pending: Promise<Block>[] = [];
+    let pos = 0;
+    for (;;) {
+      const coffset = start + pos;
+      if (coffset > last || (coffset === last && !includeLast)) break;
+      const header = parseHeader(raw, pos, this.name, coffset);
+      if (header === null) throw new CorruptDataError(`${this.name}: gzip member at compressed offset ${coffset} is not a BGZF block`);
+      if (header === undefined || raw.length - pos < header.blockSize) {
+        throw new CorruptDataError(`${this.name}: truncated BGZF block at compressed offset ${coffset} (file or index is corrupt)`);
+      }
+      const bytes = raw.subarray(pos, pos + header.blockSize);
+      const hit = this.cache.get(coffset);
+      pending.push(hit ? Promise.resolve(hit) : decompressBlock(bytes, header, this.name, coffset).then((data) => ({ coffset, size: bytes.length, data })));
+      pos += header.blockSize;
+    }
     const blocks = await Promise.all(pending);
     for (const b of blocks) this.remember(b);
     return blocks;

@@ -176,13 +176,13 @@ async function decompress(file: string, s: Settings): Promise<void> {
   // Open the input before creating the output, so a missing input leaves nothing behind.
   await source.size?.();
   const sink = out ? await createOutput(out, s.force) : stdoutSink(s);
-  await pump(decompressStream(source.stream(), { name: file, threads: Math.max(2, s.threads), onWarning: warn(s) }), sink, out);
+  await pump(decompressStream(source.stream(), { name: file, threads: s.threads, onWarning: warn(s) }), sink, out);
   if (out && !s.keep) await unlink(file);
 }
 
 async function test(file: string, s: Settings): Promise<void> {
   const source = inputOf(file, s);
-  for await (const _ of decompressStream(source.stream(), { name: file, threads: Math.max(2, s.threads), onWarning: warn(s) })) {
+  for await (const _ of decompressStream(source.stream(), { name: file, threads: s.threads, onWarning: warn(s) })) {
     // Decompressing checks every header, CRC and size.
   }
 }
@@ -221,7 +221,7 @@ async function reindex(file: string, s: Settings): Promise<void> {
   const entries: { coffset: number; uoffset: number }[] = [];
   let uoffset = 0;
   try {
-    for await (const block of readBlocks(inputOf(file, s).stream(), { name: file, threads: Math.max(2, s.threads), onWarning: warn(s) })) {
+    for await (const block of readBlocks(inputOf(file, s).stream(), { name: file, threads: s.threads, onWarning: warn(s) })) {
       // bgzip lists every data block start after the first; the EOF block is not listed.
       if (block.coffset > 0 && block.data.length > 0) entries.push({ coffset: block.coffset, uoffset });
       uoffset += block.data.length;

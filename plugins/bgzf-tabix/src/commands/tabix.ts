@@ -1,18 +1,19 @@
 /**
  * `genolake tabix`: builds .tbi/.csi indexes and answers region queries with the same output as
- * htslib's tabix. An unknown sequence name prints nothing and exits 0, as tabix does. Files are
- * local paths here; the query library itself works on any ObjectStore.
+ * htslib's tabix. An unknown sequence name prints nothing and exits 0, as tabix does. FILE is a
+ * path or any store URL the host serves (file://, mem://, s3://...): queries read it by bounded
+ * ranged gets, indexing streams it and writes the index next to it.
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
-import { AlreadyExistsError, InputError, InvalidArgumentError, type Region, parseRegion } from '@genolake/core';
-import type { CommandSpec } from '@genolake/core/plugin';
-import { FsReadStore } from './fs-store.js';
+import {
+  AlreadyExistsError, InputError, InvalidArgumentError, NotFoundError, type Region, openSink, openSource,
+  parseRegion, resolveObjectUrl,
+} from '@genolake/core';
+import type { CommandContext, CommandSpec } from '@genolake/core/plugin';
 import { encodeCsi } from '../csi/csi.js';
-import { fileSource, writableSink } from '../fs.js';
+import { writableSink } from '../fs.js';
 import { PRESETS, type TabixConfig, presetForName } from '../tabix/config.js';
 import { buildIndex } from '../tabix/indexer.js';
-import { IndexedFile } from '../tabix/query.js';
+import { type Explain, IndexedFile } from '../tabix/query.js';
 import { encodeTbi } from '../tabix/tbi.js';
 import { intOption, parseArgs, stringOption } from './args.js';
 import { reportError } from './report.js';
@@ -36,7 +37,7 @@ Querying:
    -h, --print-header     print the header before the records
    -H, --only-header      print only the header
    -R, --regions FILE     regions from a BED file (or CHR<TAB>POS lines)
-       --explain          print the planned ranged reads instead of records
+       --explain          also print the planned ranged reads and totals on stderr
 Regions: chr, chr:beg, chr:beg-end (1-based, inclusive).
 `;
 
@@ -91,8 +92,9 @@ export const tabixCommand: CommandSpec = {
         if (custom) config.preset = 'generic';
         const csi = args.options.has('csi') || args.options.has('min-shift');
         const out = `${file}.${csi ? 'csi' : 'tbi'}`;
-        if (!args.options.has('force') && (await exists(out))) throw new AlreadyExistsError(`tabix: the index file ${out} exists; use -f to overwrite`);
-        const index = await buildIndex(fileSource(file).stream(), {
+        if (!args.options.has('force') && (await exists(ctx, out))) throw new AlreadyExistsError(`tabix: the index file ${out} exists; use -f to overwrite`);
+        const source = await openSource(ctx.host, file, { storeOptions: { readOnly: true } });
+        const index = await buildIndex(source.stream(), {
           config,
           format: csi ? 'csi' : 'tbi',
           minShift: intOption('tabix', args, 'min-shift', 0, 30),
@@ -100,11 +102,13 @@ export const tabixCommand: CommandSpec = {
           threads: intOption('tabix', args, 'threads', 1, 1024),
           onWarning: (m) => ctx.io.stderr.write(`tabix: warning: ${m}\n`),
         });
-        await writeFile(out, csi ? encodeCsi(index) : encodeTbi(index));
+        const sink = await openSink(ctx.host, out);
+        await sink.write(csi ? encodeCsi(index) : encodeTbi(index));
+        await sink.end();
         return 0;
       }
-      const store = new FsReadStore(dirname(resolve(file)));
-      const indexed = await IndexedFile.open(store, basename(file));
+      const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true });
+      const indexed = await IndexedFile.open(store, key);
       const sink = writableSink(ctx.io.stdout, '-', false);
       if (args.options.has('list-chroms')) {
         for (const n of indexed.index.names) await sink.write(`${n}\n`);
@@ -115,16 +119,13 @@ export const tabixCommand: CommandSpec = {
         if (args.options.has('only-header')) return 0;
       }
       const regionsFile = stringOption(args, 'regions');
-      const regions = regionsFile ? await readRegions(regionsFile) : regionTexts.map((t) => parseRegion(t, new Set(indexed.index.names)));
-      if (args.options.has('explain')) {
-        for (const r of regions) {
-          for (const s of indexed.plan(r)) await sink.write(`${r.contig}:${r.start + 1}-${r.end}\tbytes=${s.start}-${s.end - 1}${s.tail !== undefined ? `\ttail-block=${s.tail}` : ''}\n`);
-        }
-        return 0;
-      }
+      const regions = regionsFile ? await readRegions(ctx, regionsFile) : regionTexts.map((t) => queryRegion(t, new Set(indexed.index.names)));
+      const explain = args.options.has('explain') ? await indexed.explain(regions) : undefined;
+      if (explain) ctx.io.stderr.write(formatExplain(file, explain));
       for (const r of regions) {
         for await (const line of indexed.query(r)) await sink.write(Buffer.concat([line, NL]));
       }
+      if (explain) ctx.io.stderr.write(`explain: done: ${indexed.stats.requests} requests, ${indexed.stats.bytes} bytes\n`);
       return 0;
     } catch (e) {
       return reportError('tabix', ctx.io.stderr, e);
@@ -134,10 +135,40 @@ export const tabixCommand: CommandSpec = {
 
 const NL = Buffer.from('\n');
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
+/**
+ * A region argument. A reversed range (chr:300-200) is an empty region: htslib 1.16's tabix
+ * prints nothing for it and exits 0 (checked), where core's parseRegion rejects it.
+ */
+function queryRegion(text: string, names: Set<string>): Region {
+  const m = /^(.+):([0-9,]+)-([0-9,]+)$/.exec(text);
+  if (m && !names.has(text)) {
+    const beg = Number(m[2]!.replace(/,/g, ''));
+    const end = Number(m[3]!.replace(/,/g, ''));
+    if (Number.isSafeInteger(beg) && Number.isSafeInteger(end) && beg > 0 && end < beg - 1) return { contig: m[1]!, start: beg - 1, end: beg - 1 };
+  }
+  return parseRegion(text, names);
+}
+
+/** The --explain plan: the index read, each bounded range (coalesced), then the totals. */
+function formatExplain(file: string, e: Explain): string {
+  const lines = [`explain: index ${e.index.key}: head + get 0-${e.index.bytes - 1} (${e.index.bytes} bytes)`];
+  if (e.spans.length > 0) lines.push(`explain: ${file}: head (size)`);
+  for (const s of e.spans) {
+    const r = s.region;
+    lines.push(`explain: ${r.contig}:${r.start + 1}-${r.end}: get offset ${s.offset} length ${s.length} (bytes ${s.offset}-${s.offset + s.length - 1})`);
+  }
+  lines.push(`explain: total: ${e.requests} requests, ${e.bytes} bytes`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function exists(ctx: CommandContext, url: string): Promise<boolean> {
+  const { store, key } = await resolveObjectUrl(ctx.host, url, { readOnly: true });
+  return store.head(key).then(
     () => true,
-    () => false,
+    (e: unknown) => {
+      if (e instanceof NotFoundError) return false;
+      throw e;
+    },
   );
 }
 
@@ -145,8 +176,9 @@ async function exists(path: string): Promise<boolean> {
  * Regions from `-R`: BED lines (0-based start, end) or CHR<TAB>POS (1-based). As htslib does,
  * regions are grouped by sequence in order of first appearance and sorted by start within one.
  */
-async function readRegions(path: string): Promise<Region[]> {
-  const text = await readFile(path, 'latin1');
+async function readRegions(ctx: CommandContext, path: string): Promise<Region[]> {
+  const { store, key } = await resolveObjectUrl(ctx.host, path, { readOnly: true });
+  const text = Buffer.from(await store.get(key)).toString('latin1');
   const groups = new Map<string, Region[]>();
   const bed = /\.bed(\.gz)?$/i.test(path);
   text.split('\n').forEach((raw, i) => {

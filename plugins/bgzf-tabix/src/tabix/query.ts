@@ -7,86 +7,143 @@
  */
 import { NotFoundError, type ObjectStore, type Region } from '@genolake/core';
 import type { BinningIndex } from '../binning/index.js';
+import type { ByteSource } from '@genolake/core/plugin';
+import { MAX_BLOCK_SIZE } from '../bgzf/block.js';
 import { Reader, type ReadStats } from '../bgzf/reader.js';
-import type { Block } from '../bgzf/stream.js';
 import * as vo from '../bgzf/virtual-offset.js';
 import { fromObject } from '../source.js';
 import { decodeCsi } from '../csi/csi.js';
 import { parseLine } from './record.js';
 import { decodeTbi } from './tbi.js';
 
-/** One planned read: whole blocks in `[start, end)`, plus the block at `tail` when needed. */
+/**
+ * One planned read: the bytes `[offset, offset + length)` of the data file in one bounded
+ * request, holding whole blocks from the block of `vbeg` through the block of `vend`.
+ */
 export interface Span {
-  start: number;
-  end: number;
-  tail?: number;
+  offset: number;
+  length: number;
   /** Virtual offsets bounding the records wanted. */
   vbeg: vo.VirtualOffset;
   vend: vo.VirtualOffset;
 }
 
-/** Loads the index of `key`: `indexKey` if given, else `key.tbi`, then `key.csi`. */
+/** What a query costs, for `tabix --explain`: the index read, then each ranged read. */
+export interface Explain {
+  index: { key: string; bytes: number };
+  spans: { region: Region; offset: number; length: number }[];
+  /** Requests and bytes including the index (head + ranged get). */
+  requests: number;
+  bytes: number;
+}
+
+/**
+ * Loads the index of `key`: `indexKey` if given, else `key.tbi`, then `key.csi`. Reads it with
+ * a head and one get bounded by the size (never an open-ended request).
+ */
 export async function loadIndex(store: ObjectStore, key: string, indexKey?: string): Promise<BinningIndex> {
+  return (await fetchIndex(store, key, indexKey)).index;
+}
+
+async function fetchIndex(store: ObjectStore, key: string, indexKey?: string): Promise<{ index: BinningIndex; key: string; bytes: number; requests: number }> {
   const candidates = indexKey ? [indexKey] : [`${key}.tbi`, `${key}.csi`];
+  let requests = 0;
   for (const k of candidates) {
     let bytes: Uint8Array;
     try {
-      bytes = await store.get(k);
+      requests++;
+      const { size } = await store.head(k);
+      requests++;
+      bytes = await store.get(k, { range: { offset: 0, length: size } });
     } catch (e) {
       if (e instanceof NotFoundError && !indexKey) continue;
       throw e;
     }
-    return k.endsWith('.csi') ? decodeCsi(bytes, k) : decodeTbi(bytes, k);
+    const index = k.endsWith('.csi') ? await decodeCsi(bytes, k) : await decodeTbi(bytes, k);
+    return { index, key: k, bytes: bytes.length, requests };
   }
   throw new NotFoundError(`no index for ${key} (looked for ${candidates.join(', ')}); build one with: genolake tabix ${key}`);
 }
 
 export class IndexedFile {
   readonly reader: Reader;
+  private readonly source: ByteSource;
+  /** Requests and bytes of the index read (added to `stats`). */
+  private readonly indexRead: { key: string; bytes: number; requests: number };
 
   constructor(
     readonly index: BinningIndex,
     store: ObjectStore,
     readonly key: string,
+    indexRead: { key: string; bytes: number; requests: number } = { key: '', bytes: 0, requests: 0 },
   ) {
-    this.reader = new Reader(fromObject(store, key), { cacheBlocks: 8 });
+    this.source = fromObject(store, key);
+    this.reader = new Reader(this.source, { cacheBlocks: 8 });
+    this.indexRead = indexRead;
   }
 
   static async open(store: ObjectStore, key: string, indexKey?: string): Promise<IndexedFile> {
-    return new IndexedFile(await loadIndex(store, key, indexKey), store, key);
+    const r = await fetchIndex(store, key, indexKey);
+    return new IndexedFile(r.index, store, key, r);
   }
 
+  /** Requests and bytes so far: index head and get, the data file's head, ranged gets. */
   get stats(): ReadStats {
-    return this.reader.stats;
+    return {
+      requests: this.reader.stats.requests + this.indexRead.requests + (this.size ? 1 : 0),
+      bytes: this.reader.stats.bytes + this.indexRead.bytes,
+    };
   }
 
-  /** Planned reads for a region (empty for a contig the index does not know, as tabix). */
-  plan(region: Region): Span[] {
+  private size: Promise<number> | undefined;
+  /** The data file's size (one head, cached): spans are clipped to it. */
+  private dataSize(): Promise<number> {
+    return (this.size ??= this.source.size!().then((n) => n ?? Number.MAX_SAFE_INTEGER));
+  }
+
+  /**
+   * Planned reads for a region (empty for a contig the index does not know, and for an empty or
+   * reversed region, as tabix). Chunks whose bytes overlap or touch are coalesced into one
+   * request. A chunk ending inside a block needs that block whole, whose size is only known
+   * from its header: the request then extends by the largest block size (64 KiB), clipped to
+   * the file, so each span stays one bounded request instead of a header read plus a block read.
+   */
+  async plan(region: Region): Promise<Span[]> {
     const id = this.index.refId(region.contig);
-    if (id === undefined) return [];
-    const end = Math.min(region.end, Number.MAX_SAFE_INTEGER);
+    if (id === undefined || region.end <= region.start) return [];
+    const chunks = this.index.chunks(id, region.start, Math.min(region.end, Number.MAX_SAFE_INTEGER));
+    if (chunks.length === 0) return [];
+    const size = await this.dataSize();
     const spans: Span[] = [];
-    for (const c of this.index.chunks(id, region.start, end)) {
+    for (const c of chunks) {
       const start = vo.coffset(c.beg);
-      const last = vo.coffset(c.end);
-      const tail = vo.uoffset(c.end) > 0 ? last : undefined;
+      const end = Math.min(size, vo.uoffset(c.end) > 0 ? vo.coffset(c.end) + MAX_BLOCK_SIZE : vo.coffset(c.end));
       const prev = spans[spans.length - 1];
-      // Coalesce when this chunk starts in a block the previous span already reads.
-      if (prev && start <= (prev.tail ?? prev.end)) {
-        prev.end = Math.max(prev.end, last);
-        prev.tail = tail !== undefined && tail >= prev.end ? tail : prev.tail !== undefined && prev.tail >= prev.end ? prev.tail : undefined;
+      if (prev && start <= prev.offset + prev.length) {
+        prev.length = Math.max(prev.length, end - prev.offset);
         prev.vend = Math.max(prev.vend, c.end);
         continue;
       }
-      spans.push({ start, end: last, tail, vbeg: c.beg, vend: c.end });
+      spans.push({ offset: start, length: Math.max(0, end - start), vbeg: c.beg, vend: c.end });
     }
     return spans;
   }
 
+  /** The reads regions would cost, without reading any data block. */
+  async explain(regions: Region[]): Promise<Explain> {
+    const spans: Explain['spans'] = [];
+    for (const region of regions) for (const s of await this.plan(region)) spans.push({ region, offset: s.offset, length: s.length });
+    return {
+      index: { key: this.indexRead.key, bytes: this.indexRead.bytes },
+      spans,
+      requests: this.indexRead.requests + (this.size ? 1 : 0) + spans.length,
+      bytes: this.indexRead.bytes + spans.reduce((n, s) => n + s.length, 0),
+    };
+  }
+
   /** Uncompressed bytes of a span, from vbeg to vend. */
   private async spanBytes(span: Span): Promise<Uint8Array> {
-    const blocks: Block[] = span.end > span.start ? await this.reader.readBlocks(span.start, span.end) : [];
-    if (span.tail !== undefined) blocks.push(await this.reader.readBlock(span.tail));
+    const blocks = await this.reader.readSpan(span.offset, span.length, vo.coffset(span.vend), vo.uoffset(span.vend) > 0);
     const parts: Uint8Array[] = [];
     for (const b of blocks) {
       const from = b.coffset === vo.coffset(span.vbeg) ? vo.uoffset(span.vbeg) : 0;
@@ -101,7 +158,7 @@ export class IndexedFile {
     const want = Buffer.from(region.contig, 'latin1');
     const config = this.index.config;
     const meta = config.meta.charCodeAt(0);
-    for (const span of this.plan(region)) {
+    for (const span of await this.plan(region)) {
       const bytes = await this.spanBytes(span);
       let pos = 0;
       while (pos < bytes.length) {
@@ -126,13 +183,9 @@ export class IndexedFile {
     let coffset = 0;
     let carry = new Uint8Array(0);
     for (;;) {
-      let block: Block;
-      try {
-        block = await this.reader.readBlock(coffset);
-      } catch {
-        break;
-      }
-      if (block.data.length === 0) break;
+      // End of file ends the header; a corrupt block is an error, not the end.
+      const block = await this.reader.tryReadBlock(coffset);
+      if (!block || block.data.length === 0) break;
       const data = Buffer.concat([carry, block.data]);
       let pos = 0;
       for (;;) {
