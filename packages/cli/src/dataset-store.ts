@@ -3,14 +3,19 @@
  * loaded lazily or named in the error), wrapped with request/byte metrics for --explain and
  * --stats. Every command goes through here so they all count the same way.
  */
-import { Dataset, withMetrics, type FormatDriver, type MetricsStore, type ObjectStore } from '@genolake/core';
+import { Dataset, withMetrics, type FormatDriver, type MetricsStore, type ObjectStore, type StoreOptions } from '@genolake/core';
 import type { Session } from './command.js';
 
 export type MeteredStore = MetricsStore;
 
 export async function openDatasetStore(session: Session, url: string, options: { readOnly?: boolean } = {}): Promise<MeteredStore> {
-  const store = await session.host.openStore(url, { ...(options.readOnly ? { readOnly: true } : {}), ...(session.signal ? { signal: session.signal } : {}) });
+  const store = await session.host.openStore(url, storeOptions(session, options.readOnly));
   return withMetrics(store);
+}
+
+/** Options every store opened for a command gets: the session's environment and signal. */
+export function storeOptions(session: Session, readOnly?: boolean): StoreOptions {
+  return { env: session.env, ...(readOnly ? { readOnly: true } : {}), ...(session.signal ? { signal: session.signal } : {}) };
 }
 
 /** Opens the dataset (newest or a given version) and its driver, loading the plugin on demand. */

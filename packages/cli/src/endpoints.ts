@@ -4,15 +4,16 @@
  */
 import { openSink, openSource, type ByteSource } from '@genolake/core';
 import type { Session } from './command.js';
+import { storeOptions } from './dataset-store.js';
 
 export function inputSource(session: Session, target: string): Promise<ByteSource> {
-  return openSource(session.host, target, { stdin: session.io.stdin });
+  return openSource(session.host, target, { stdin: session.io.stdin, storeOptions: storeOptions(session, true) });
 }
 
 export type OutputSink = Awaited<ReturnType<typeof openSink>>;
 
 export function outputSink(session: Session, target: string | undefined): Promise<OutputSink> {
-  return openSink(session.host, target ?? '-', { stdout: session.io.stdout });
+  return openSink(session.host, target ?? '-', { stdout: session.io.stdout, storeOptions: storeOptions(session) });
 }
 
 /**

@@ -82,6 +82,11 @@ export interface StoreOptions {
   /** Read-only open: writes throw UnsupportedError. */
   readOnly?: boolean;
   signal?: AbortSignal;
+  /**
+   * Environment to read credentials and endpoints from (AWS_*, AZURE_STORAGE_*,
+   * STORAGE_EMULATOR_HOST…). Defaults to `process.env`; embedders and tests pass their own.
+   */
+  env?: Record<string, string | undefined>;
   /** Backend-specific settings (credentials, endpoints), never logged. */
   [key: string]: unknown;
 }
