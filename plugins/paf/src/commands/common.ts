@@ -1,0 +1,46 @@
+/** Shared pieces of the paf commands: option parsing, BED regions, output sinks. */
+import { InputError, InvalidArgumentError, openSink, openSource, type AbortableSink, type Region } from '@genolake/core';
+import type { CommandContext } from '@genolake/core/plugin';
+
+/** Runs node:util parseArgs, turning its errors into InvalidArgumentError. */
+export function parse<T>(command: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw new InvalidArgumentError(`${command}: ${(e as Error).message} (see ${command} --help)`, { cause: e });
+  }
+}
+
+/** Regions of a BED file (0-based half-open, as BED itself): samtools view -L. */
+export async function bedRegions(ctx: CommandContext, path: string): Promise<Region[]> {
+  const src = await openSource(ctx.host, path, { stdin: ctx.io.stdin });
+  const chunks: Uint8Array[] = [];
+  for await (const c of src.stream()) chunks.push(c);
+  const regions: Region[] = [];
+  Buffer.concat(chunks).toString('latin1').split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (!line || line.startsWith('#') || line.startsWith('track') || line.startsWith('browser')) return;
+    const [contig, s, e] = line.split('\t');
+    const start = Number(s), end = e === undefined ? start + 1 : Number(e);
+    if (!contig || !Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+      throw new InputError(`${path} line ${i + 1}: expected chrom<TAB>start<TAB>end`);
+    }
+    regions.push({ contig, start, end });
+  });
+  return regions;
+}
+
+export async function sinkFor(ctx: CommandContext, out: string | undefined): Promise<AbortableSink> {
+  return openSink(ctx.host, out ?? '-', { stdout: ctx.io.stdout });
+}
+
+export async function withSink<T>(sink: AbortableSink, f: () => Promise<T>): Promise<T> {
+  try {
+    const r = await f();
+    await sink.end();
+    return r;
+  } catch (e) {
+    await sink.abort(e);
+    throw e;
+  }
+}

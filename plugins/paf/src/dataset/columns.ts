@@ -1,0 +1,157 @@
+/**
+ * Records -> the columns of one chunk, built straight into growable typed arrays (no row
+ * objects), and back: columns -> BAM record bytes.
+ */
+import type { ColumnBatch, NumericColumn, BinaryColumn, ListColumn } from '@genolake/core';
+import { ByteWriter } from '../aux.js';
+import { encodeRecord } from '../record-buf.js';
+import { FLAG_UNMAPPED, Record } from '../record.js';
+import { pafSchema } from './schema.js';
+
+class Nums<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array> {
+  n = 0;
+  constructor(public a: T) {}
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const next = new (this.a.constructor as new (n: number) => T)(this.a.length * 2);
+      next.set(this.a);
+      this.a = next;
+    }
+    this.a[this.n++] = v;
+  }
+  take(): T { return this.a.slice(0, this.n) as T; }
+}
+
+class Bin {
+  readonly offsets = new Nums(new Int32Array(1024));
+  readonly data = new ByteWriter();
+  constructor() { this.offsets.push(0); }
+  push(b: Uint8Array, from: number, to: number): void {
+    this.data.bytes(b.subarray(from, to));
+    this.offsets.push(this.data.length);
+  }
+  column(kind: 'string' | 'bytes', length: number): BinaryColumn {
+    return { kind, length, offsets: this.offsets.take(), data: this.data.take() };
+  }
+}
+
+const SEQ_LETTERS = new Uint8Array([...'=ACMGRSVTWYHKDBN'].map((c) => c.charCodeAt(0)));
+
+export class ChunkColumns {
+  length = 0;
+  /** Raw record bytes added (for the chunk size target). */
+  rawBytes = 0;
+  minPos = Infinity;
+  maxPos = -Infinity;
+  maxEnd = -Infinity;
+  private readonly name = new Bin();
+  private readonly flag = new Nums(new Uint16Array(1024));
+  private readonly pos = new Nums(new Int32Array(1024));
+  private readonly span = new Nums(new Uint32Array(1024));
+  private readonly mapq = new Nums(new Uint8Array(1024));
+  private readonly cigarOffsets = new Nums(new Int32Array(1024));
+  private readonly cigarOps = new Nums(new Uint32Array(4096));
+  private readonly nextRefId = new Nums(new Int32Array(1024));
+  private readonly nextPos = new Nums(new Int32Array(1024));
+  private readonly tlen = new Nums(new Int32Array(1024));
+  private readonly seq = new Bin();
+  private readonly qual = new Bin();
+  private readonly aux = new Bin();
+  private seqBuf = new Uint8Array(1024);
+
+  constructor() { this.cigarOffsets.push(0); }
+
+  add(rec: Record, dropName: boolean, qualMap: Uint8Array | undefined, aux: Uint8Array): void {
+    const b = rec.bytes;
+    this.length++;
+    this.rawBytes += b.length;
+    const nl = rec.nameLength;
+    if (dropName) this.name.offsets.push(this.name.data.length);
+    else this.name.push(b, 32, 32 + nl - 1);
+    const flag = rec.flag, pos = rec.pos;
+    this.flag.push(flag);
+    this.pos.push(pos);
+    const span = rec.referenceLength;
+    this.span.push(span);
+    this.mapq.push(rec.mapq);
+    const n = rec.cigarCount;
+    for (let i = 0, o = 32 + nl; i < n; i++, o += 4) this.cigarOps.push((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
+    this.cigarOffsets.push(this.cigarOps.n);
+    this.nextRefId.push(rec.nextRefId);
+    this.nextPos.push(rec.nextPos);
+    this.tlen.push(rec.tlen);
+    const lSeq = rec.seqLength, so = rec.seqOffset;
+    if (this.seqBuf.length < lSeq) this.seqBuf = new Uint8Array(lSeq * 2);
+    const s = this.seqBuf;
+    for (let i = 0; i < lSeq; i++) s[i] = SEQ_LETTERS[(b[so + (i >> 1)]! >> ((~i & 1) << 2)) & 15]!;
+    this.seq.push(s, 0, lSeq);
+    const qo = rec.qualOffset;
+    if (qualMap && b[qo] !== 0xff) {
+      const q = this.seqBuf;
+      for (let i = 0; i < lSeq; i++) q[i] = qualMap[b[qo + i]!]!;
+      this.qual.push(q, 0, lSeq);
+    } else this.qual.push(b, qo, qo + lSeq);
+    this.aux.push(aux, 0, aux.length);
+    if (pos >= 0) {
+      const end = pos + (flag & FLAG_UNMAPPED || span === 0 ? 1 : span);
+      if (pos < this.minPos) this.minPos = pos;
+      if (pos > this.maxPos) this.maxPos = pos;
+      if (end > this.maxEnd) this.maxEnd = end;
+    }
+  }
+
+  finish(): ColumnBatch {
+    const length = this.length;
+    const num = (kind: NumericColumn['kind'], n: Nums<Int32Array | Uint32Array | Uint16Array | Uint8Array>): NumericColumn => ({ kind, length, values: n.take() });
+    const cigar: ListColumn = {
+      kind: 'list', length, offsets: this.cigarOffsets.take(),
+      child: { kind: 'uint32', length: this.cigarOps.n, values: this.cigarOps.take() },
+    };
+    return {
+      schema: pafSchema,
+      length,
+      columns: {
+        name: this.name.column('string', length), flag: num('uint16', this.flag), pos: num('int32', this.pos), span: num('uint32', this.span),
+        mapq: num('uint8', this.mapq), cigar, nextRefId: num('int32', this.nextRefId), nextPos: num('int32', this.nextPos),
+        tlen: num('int32', this.tlen), seq: this.seq.column('bytes', length), qual: this.qual.column('bytes', length), aux: this.aux.column('bytes', length),
+      },
+    };
+  }
+}
+
+const NT16 = new Uint8Array(256).fill(15);
+SEQ_LETTERS.forEach((c, i) => (NT16[c] = i));
+
+/** Record i of a fully decoded batch as BAM record bytes, for SAM/BAM output. */
+export class RecordAssembler {
+  private readonly out = new ByteWriter();
+  private seq = new Uint8Array(1024);
+  constructor(private readonly batch: ColumnBatch, private readonly refId: number) {}
+
+  record(i: number): Record {
+    const c = this.batch.columns;
+    const name = c.name as BinaryColumn, seqC = c.seq as BinaryColumn, qualC = c.qual as BinaryColumn, auxC = c.aux as BinaryColumn;
+    const cig = c.cigar as ListColumn;
+    const s0 = seqC.offsets[i]!, s1 = seqC.offsets[i + 1]!;
+    if (this.seq.length < s1 - s0) this.seq = new Uint8Array((s1 - s0) * 2);
+    const seq = this.seq.subarray(0, s1 - s0);
+    for (let k = 0; k < seq.length; k++) seq[k] = NT16[seqC.data[s0 + k]!]!;
+    const nameText = Buffer.from(name.data.buffer, name.data.byteOffset + name.offsets[i]!, name.offsets[i + 1]! - name.offsets[i]!).toString('latin1');
+    const ops = (cig.child as NumericColumn).values.subarray(cig.offsets[i]!, cig.offsets[i + 1]!) as Uint32Array;
+    const bytes = encodeRecord({
+      name: nameText || '*',
+      flag: (c.flag as NumericColumn).values[i] as number,
+      refId: this.refId,
+      pos: (c.pos as NumericColumn).values[i] as number,
+      mapq: (c.mapq as NumericColumn).values[i] as number,
+      cigar: ops,
+      nextRefId: (c.nextRefId as NumericColumn).values[i] as number,
+      nextPos: (c.nextPos as NumericColumn).values[i] as number,
+      tlen: (c.tlen as NumericColumn).values[i] as number,
+      seq,
+      qual: qualC.data.subarray(qualC.offsets[i]!, qualC.offsets[i + 1]!),
+      aux: auxC.data.subarray(auxC.offsets[i]!, auxC.offsets[i + 1]!),
+    }, this.out);
+    return new Record(bytes);
+  }
+}
