@@ -23,6 +23,21 @@ async function keys(store: ObjectStore): Promise<string[]> {
 }
 
 describe.each(backends)('vacuum on %s', (_name, make) => {
+  it('keeps root-level metadata copies such as a driver\'s _schema.json', async () => {
+    const [store] = await make();
+    const ds = await Dataset.create(store, { format: 'test', formatVersion: '1' });
+    const tx = ds.begin();
+    await tx.putChunk(tx.chunkKey('c', 'x'), enc('x'), { partition: 'c', records: 1 });
+    await tx.commit({ operation: { kind: 'create' } });
+    await store.put('_schema.json', enc('{}'));
+    const stray = 'c/not-referenced.bin';
+    await store.put(stray, enc('stray'));
+    const res = await vacuum(store, { now: later(2 * HOUR) });
+    expect(res.deleted.map((d) => d.key)).toEqual([stray]);
+    expect(await keys(store)).toContain('_schema.json');
+    expect(await keys(store)).toContain(METADATA_KEY);
+  });
+
   it('deletes a dead writer\'s orphans only after the grace period; a dry run deletes nothing', async () => {
     const [store] = await make();
     const ds = await Dataset.create(store, { format: 'test', formatVersion: '1' });

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError, NotFoundError, throwIfAborted } from '../errors.js';
 import type { ObjectInfo, ObjectStore } from '../store/types.js';
-import { LATEST_HINT_KEY, MANIFEST_PREFIX, METADATA_KEY, parseManifestKey } from './layout.js';
+import { MANIFEST_PREFIX, parseManifestKey } from './layout.js';
 import { latestVersion, readManifest } from './versions.js';
 import type { Manifest, VacuumResult } from './types.js';
 
@@ -48,7 +48,7 @@ export async function vacuum(store: ObjectStore, options: VacuumOptions = {}): P
   for await (const info of store.list('', { signal })) {
     const v = parseManifestKey(info.key);
     if (v !== undefined) versions.set(v, info);
-    else if (!info.key.startsWith(MANIFEST_PREFIX) && info.key !== METADATA_KEY && info.key !== LATEST_HINT_KEY) others.push(info);
+    else if (!info.key.startsWith(MANIFEST_PREFIX) && !isRootMetadata(info.key)) others.push(info);
   }
   // A commit may have landed after the listing; the probe also covers listings that lag.
   const latest = Math.max(await latestVersion(store, { signal }), ...versions.keys());
@@ -101,4 +101,13 @@ export async function vacuum(store: ObjectStore, options: VacuumOptions = {}): P
     bytes: doomed.reduce((n, d) => n + d.size, 0),
     retainedVersions: retained.map((m) => m.version).sort((a, b) => a - b),
   };
+}
+
+/**
+ * Root-level `_name` objects are readable metadata copies (`_metadata.json`, a driver's
+ * `_schema.json`, the `_latest` hint…), rewritten on every commit and never listed in a
+ * manifest; chunk keys cannot take such names (Transaction escapes a leading '_').
+ */
+function isRootMetadata(key: string): boolean {
+  return key.startsWith('_') && !key.includes('/');
 }

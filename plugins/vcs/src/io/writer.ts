@@ -1,0 +1,32 @@
+/** VCF text out: the header as bcftools prints it, then records, written to a ByteSink in ~1 MiB pieces. */
+import type { ByteSink } from '@genolake/core';
+import type { Header } from '../header/header.js';
+import { formatRecord } from '../record/format.js';
+import type { VcfRecord } from '../record/record.js';
+
+export class Writer {
+  private text = '';
+  /** `columns`: sample indexes to print (all when absent), as `bcftools view -s`. */
+  constructor(private readonly sink: ByteSink, readonly header: Header, private readonly columns?: readonly number[]) {}
+
+  async writeHeader(): Promise<void> {
+    this.text += this.header.text(this.columns ? this.columns.map((i) => this.header.samples[i]!) : undefined);
+  }
+
+  async write(r: VcfRecord): Promise<void> {
+    this.text += `${formatRecord(r, this.header, this.columns)}\n`;
+    if (this.text.length >= 1 << 20) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.text) return;
+    const t = this.text;
+    this.text = '';
+    await this.sink.write(Buffer.from(t, 'latin1'));
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    await this.sink.end();
+  }
+}
