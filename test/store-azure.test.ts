@@ -79,7 +79,7 @@ describe('Azure store specifics', () => {
     expect(store.url).toBe(`azure+http://127.0.0.1:${azurite.port}/${AZURITE_ACCOUNT}/misc/sas-${n}`);
     await store.put('x', enc('via sas'));
     expect(new TextDecoder().decode(await store.get('x'))).toBe('via sas');
-    const err = await store.get('missing').catch((e: unknown) => e as Error);
+    const err = (await store.get('missing').then(() => { throw new Error('expected get to fail'); }, (e: unknown) => e)) as Error;
     expect(err).toMatchObject({ code: 'NOT_FOUND' });
     for (const text of [err.message, String(err.cause), store.url]) {
       expect(text).not.toContain(sig);
@@ -92,8 +92,8 @@ describe('Azure store specifics', () => {
     const fresh = await createHost();
     await fresh.use(azureStore({ env: { AZURE_STORAGE_CONNECTION_STRING: bad }, retry: false }));
     const store = await fresh.openStore(`az://${AZURITE_ACCOUNT}/misc/auth`);
-    const err = await store.put('x', enc('x')).catch((e: unknown) => e as Error);
-    expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const err = (await store.put('x', enc('x')).then(() => { throw new Error('expected put to fail'); }, (e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ code: 'ACCESS_DENIED' });
     expect(err.message).toMatch(/access denied \(HTTP 403/);
     let text = `${err.message}\n${err.stack}`;
     for (let c = err.cause; c instanceof Error; c = c.cause) text += `\n${c.message}\n${c.stack}`;
@@ -102,7 +102,7 @@ describe('Azure store specifics', () => {
     // A malformed connection string is refused without quoting it.
     const broken = await createHost();
     await broken.use(azureStore({ env: { AZURE_STORAGE_CONNECTION_STRING: `AccountKey=${WRONG_KEY}` } }));
-    const e2 = await broken.openStore(`az://${AZURITE_ACCOUNT}/misc/x`).catch((e: unknown) => e as Error);
+    const e2 = (await broken.openStore(`az://${AZURITE_ACCOUNT}/misc/x`).then(() => { throw new Error('expected open to fail'); }, (e: unknown) => e)) as Error;
     expect(e2.message).toMatch(/AZURE_STORAGE_CONNECTION_STRING has an AccountKey but no AccountName/);
     expect(e2.message).not.toContain(WRONG_KEY);
   });

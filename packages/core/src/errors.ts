@@ -60,6 +60,12 @@ export class InvalidArgumentError extends GenolakeError {
   override readonly exitCode = 2;
 }
 
+/** The store refused the credentials or their permissions (HTTP 401/403). Not retried. */
+export class AccessDeniedError extends GenolakeError {
+  readonly code = 'ACCESS_DENIED';
+  override readonly exitCode = 2;
+}
+
 /** A feature, format version or operation this build or this store does not support. */
 export class UnsupportedError extends GenolakeError {
   readonly code = 'UNSUPPORTED';

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mapAzureError } from './errors.js';
 import { Secrets } from './redact.js';
 
+type CodedError = Error & { code?: string };
+
 const secrets = new Secrets();
 secrets.add('c2VjcmV0LWFjY291bnQta2V5');
 const map = (e: unknown, create = false) => mapAzureError(e, { what: 'put az://a1b/c1/k', secrets, create });
@@ -9,18 +11,18 @@ const rest = (statusCode: number | undefined, code: string | undefined, message 
 
 describe('mapAzureError', () => {
   it('maps statuses to core error codes', () => {
-    expect(map(rest(404, 'BlobNotFound')).code).toBe('NOT_FOUND');
-    expect(map(rest(409, 'BlobAlreadyExists')).code).toBe('ALREADY_EXISTS');
-    expect(map(rest(412, 'ConditionNotMet'), true).code).toBe('ALREADY_EXISTS');
-    expect(map(rest(412, 'ConditionNotMet')).code).toBe('PRECONDITION_FAILED');
-    expect(map(rest(403, 'AuthenticationFailed')).code).toBe('INVALID_ARGUMENT');
-    for (const s of [408, 429, 500, 503]) expect(map(rest(s, 'ServerBusy')).code).toBe('TRANSIENT');
-    expect(map(rest(undefined, 'REQUEST_SEND_ERROR')).code).toBe('TRANSIENT');
+    expect((map(rest(404, 'BlobNotFound')) as CodedError).code).toBe('NOT_FOUND');
+    expect((map(rest(409, 'BlobAlreadyExists')) as CodedError).code).toBe('ALREADY_EXISTS');
+    expect((map(rest(412, 'ConditionNotMet'), true) as CodedError).code).toBe('ALREADY_EXISTS');
+    expect((map(rest(412, 'ConditionNotMet')) as CodedError).code).toBe('PRECONDITION_FAILED');
+    expect((map(rest(403, 'AuthenticationFailed')) as CodedError).code).toBe('ACCESS_DENIED');
+    for (const s of [408, 429, 500, 503]) expect((map(rest(s, 'ServerBusy')) as CodedError).code).toBe('TRANSIENT');
+    expect((map(rest(undefined, 'REQUEST_SEND_ERROR')) as CodedError).code).toBe('TRANSIENT');
     expect(map(Object.assign(new Error('aborted'), { name: 'AbortError' })).message).toMatch(/timed out/);
   });
   it('aborts win over whatever the SDK threw', () => {
     const signal = AbortSignal.abort();
-    expect(mapAzureError(rest(500, 'x'), { what: 'get k', secrets, signal }).code).toBe('ABORTED');
+    expect((mapAzureError(rest(500, 'x'), { what: 'get k', secrets, signal }) as CodedError).code).toBe('ABORTED');
   });
   it('passes foreign errors (a failing body source) through unchanged', () => {
     const e = new Error('source broke');

@@ -6,13 +6,12 @@
  *   404 BlobNotFound / ContainerNotFound      NotFoundError
  *   409 BlobAlreadyExists, 412 on a create    AlreadyExistsError (Azure answers If-None-Match:* with 409)
  *   412 ConditionNotMet                       PreconditionFailedError
- *   401 / 403                                 InvalidArgumentError (credentials: a fix for the user, not a retry)
+ *   401 / 403                                 AccessDeniedError (credentials: a fix for the user, not a retry)
  *   408, 429, 5xx, resets, timeouts           TransientError (core's withRetry backs off and retries)
  *   our AbortSignal fired                     AbortedError
  */
 import {
-  AbortedError, AlreadyExistsError, GenolakeError, InvalidArgumentError, NotFoundError, PreconditionFailedError, TransientError, UnsupportedError,
-} from '@genolake/core';
+  AbortedError, AlreadyExistsError, GenolakeError, InvalidArgumentError, NotFoundError, PreconditionFailedError, TransientError, UnsupportedError, AccessDeniedError } from '@genolake/core';
 import type { Secrets } from './redact.js';
 
 export interface ErrorContext {
@@ -72,7 +71,7 @@ export function mapAzureError(e: unknown, ctx: ErrorContext): Error {
     return new PreconditionFailedError(`object changed: ${ctx.what.replace(/^\w+ /, '')} (${said})`, opts);
   }
   if (status === 401 || status === 403) {
-    return new InvalidArgumentError(`${ctx.what}: access denied (${said}); check the Azure credentials and their permissions`, opts);
+    return new AccessDeniedError(`${ctx.what}: access denied (${said}); check the Azure credentials and their permissions`, opts);
   }
   if (status === 408 || status === 429 || status >= 500) return new TransientError(`${ctx.what} failed: ${said}`, opts);
   if (status === 409) return new TransientError(`${ctx.what} conflicted with another operation: ${said}`, opts);

@@ -6,13 +6,12 @@
  *   404                                  NotFoundError
  *   412 on a create (ifGenerationMatch=0) AlreadyExistsError
  *   412 otherwise                        PreconditionFailedError
- *   401 / 403                            InvalidArgumentError (credentials or permissions)
+ *   401 / 403                            AccessDeniedError (credentials or permissions)
  *   408, 429, 5xx, resets, timeouts      TransientError (core's withRetry retries)
  *   our AbortSignal fired                AbortedError
  */
 import {
-  AbortedError, AlreadyExistsError, GenolakeError, InvalidArgumentError, NotFoundError, PreconditionFailedError, TransientError, UnsupportedError,
-} from '@genolake/core';
+  AbortedError, AlreadyExistsError, GenolakeError, InvalidArgumentError, NotFoundError, PreconditionFailedError, TransientError, UnsupportedError, AccessDeniedError } from '@genolake/core';
 
 export interface ErrorContext {
   op: string;
@@ -66,7 +65,7 @@ export function mapGcsError(e: unknown, ctx: ErrorContext): Error {
     if (ctx.create) return new AlreadyExistsError(`object already exists: ${ctx.target}`, opts);
     return new PreconditionFailedError(`object changed: ${ctx.target}`, opts);
   }
-  if (status === 401 || status === 403) return new InvalidArgumentError(`${what}: access denied (${said}); check the Google credentials, their permissions and userProject for requester-pays buckets`, opts);
+  if (status === 401 || status === 403) return new AccessDeniedError(`${what}: access denied (${said}); check the Google credentials, their permissions and userProject for requester-pays buckets`, opts);
   if (status === 408 || status === 429 || status >= 500) return new TransientError(`${what} failed: ${said}`, opts);
   if (status === 400) return new InvalidArgumentError(`${what} was refused: ${said}`, opts);
   return new UnsupportedError(`${what} failed: ${said}`, opts);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mapGcsError, redact } from './errors.js';
 import { parseGcsUrl } from './url.js';
 
+type CodedError = Error & { code?: string };
+
 describe('parseGcsUrl', () => {
   it('reads bucket, prefix and a requester-pays project', () => {
     expect(parseGcsUrl(new URL('gs://my-bucket/a/b/'))).toEqual({ bucket: 'my-bucket', prefix: 'a/b', display: 'gs://my-bucket/a/b' });
@@ -18,13 +20,13 @@ describe('mapGcsError', () => {
   const ctx = { op: 'put', target: 'gs://bucket1/k' };
   const api = (code: number, message = 'x') => Object.assign(new Error(message), { code });
   it('maps statuses to core error codes', () => {
-    expect(mapGcsError(api(404), ctx).code).toBe('NOT_FOUND');
-    expect(mapGcsError(api(412), { ...ctx, create: true }).code).toBe('ALREADY_EXISTS');
-    expect(mapGcsError(api(412), ctx).code).toBe('PRECONDITION_FAILED');
-    expect(mapGcsError(api(403), ctx).code).toBe('INVALID_ARGUMENT');
-    for (const s of [408, 429, 500, 503]) expect(mapGcsError(api(s), ctx).code).toBe('TRANSIENT');
-    expect(mapGcsError(Object.assign(new Error('socket'), { code: 'ECONNRESET' }), ctx).code).toBe('TRANSIENT');
-    expect(mapGcsError(api(500), { ...ctx, signal: AbortSignal.abort() }).code).toBe('ABORTED');
+    expect((mapGcsError(api(404), ctx) as CodedError).code).toBe('NOT_FOUND');
+    expect((mapGcsError(api(412), { ...ctx, create: true }) as CodedError).code).toBe('ALREADY_EXISTS');
+    expect((mapGcsError(api(412), ctx) as CodedError).code).toBe('PRECONDITION_FAILED');
+    expect((mapGcsError(api(403), ctx) as CodedError).code).toBe('ACCESS_DENIED');
+    for (const s of [408, 429, 500, 503]) expect((mapGcsError(api(s), ctx) as CodedError).code).toBe('TRANSIENT');
+    expect((mapGcsError(Object.assign(new Error('socket'), { code: 'ECONNRESET' }), ctx) as CodedError).code).toBe('TRANSIENT');
+    expect((mapGcsError(api(500), { ...ctx, signal: AbortSignal.abort() }) as CodedError).code).toBe('ABORTED');
   });
   it('never repeats tokens or keys', () => {
     const e = mapGcsError(api(401, 'Authorization: Bearer ya29.SECRET-token {"access_token":"ya29.OTHER"}'), ctx);

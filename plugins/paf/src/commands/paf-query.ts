@@ -13,7 +13,9 @@ export const pafQueryCommand: CommandSpec = {
 
 Regions are samtools-style (chr1, chr1:1000-2000, * for unplaced unmapped reads); a read
 matches when its alignment span (from the CIGAR; one base when it covers none or is
-unmapped) overlaps. Several regions are answered in turn, as samtools view does without -M.
+unmapped) overlaps. Several regions are answered in turn, as samtools view does without -M
+(a record in two overlapping regions is printed twice). A region on an unknown reference is
+reported on stderr and skipped, as samtools view does.
 
 Options:
   -h, --with-header        print the header (SAM)
@@ -25,8 +27,8 @@ Options:
   -L, --target-file BED    only records overlapping the BED regions (each once, in order)
   -M, --use-index          answer several regions in one pass, each record once
   -b, --bam                BAM output
-  --output-format F        sam (default), bam or jsonl
-  --fields a,b,c           JSON lines of only these fields (fetches only their streams)
+  --output-format F        sam (default), bam, jsonl or arrow (an Arrow IPC stream)
+  --fields a,b,c           JSON lines or Arrow of only these fields (fetches only their streams)
   -o, --output OUT         a path or object URL (default stdout)
   --version N              read dataset version N
   --explain                print the read plan to stderr and read no data
@@ -58,7 +60,8 @@ Options:
     const format = v.bam ? 'bam' : v['output-format'] ?? (request.fields ? 'jsonl' : 'sam');
     const sink = await sinkFor(ctx, v.explain ? '-' : v.output);
     const result = await withSink(sink, () => runQuery({
-      host: ctx.host, store, output: sink, request,
+      host: ctx.host, store, output: sink, request, regionText: [...regionArgs, ...bed.map((r) => r.contig)],
+      warn: (m) => void ctx.io.stderr.write(`${m}\n`),
       scan: {
         ...(request.regions ? { regions: request.regions } : {}), ...(request.fields ? { fields: request.fields } : {}),
         ...(bed.length || v['use-index'] ? { merge: true } : {}),

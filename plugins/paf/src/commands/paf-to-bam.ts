@@ -14,13 +14,16 @@ Writes the header and the records in dataset order (the input order for one inpu
 regions, the records overlapping each region in turn, as samtools view -b does.
 
 Options:
+  --index            also write <out.bam>.bai (SAMv1 §5), built while writing; the output
+                     must be coordinate-sorted (a sorted dataset, regions in order, no overlaps).
+                     With genolake export: -O index=<out.bam.bai>
   -@, --threads N    BGZF compression threads (default 2)
   --version N        export dataset version N
   --help             this help
 `,
   async run(argv, ctx) {
     const { values: v, positionals } = parse('paf-to-bam', () => parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
-      threads: { type: 'string', short: '@' }, version: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      threads: { type: 'string', short: '@' }, index: { type: 'boolean' }, version: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } }));
     if (v.help) {
       ctx.io.stdout.write(this.help);
@@ -28,6 +31,7 @@ Options:
     }
     const [url, out, ...regionArgs] = positionals;
     if (!url || !out) throw new InvalidArgumentError('paf-to-bam: expected <dataset-url> <out.bam> [region...]');
+    if (v.index && out === '-') throw new InvalidArgumentError('paf-to-bam --index: the BAM must go to a file or object URL, not stdout');
     const store = await ctx.host.openStore(url);
     const request: QueryRequest = {};
     if (regionArgs.length) request.regions = regionArgs.map((r) => (r === '*' ? { contig: '*', start: 0, end: Infinity } : parseRegion(r)));
@@ -35,11 +39,16 @@ Options:
     const threads = v.threads === undefined ? 2 : Number(v.threads);
     if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(`paf-to-bam: bad thread count "${v.threads}"`);
     const sink = await sinkFor(ctx, out);
-    await withSink(sink, () => runQuery({
-      host: ctx.host, store, output: sink, request,
+    const result = await withSink(sink, () => runQuery({
+      host: ctx.host, store, output: sink, request, regionText: regionArgs, warn: (m) => void ctx.io.stderr.write(`${m}\n`),
       scan: { ...(request.regions ? { regions: request.regions } : {}) },
-      out: { format: 'bam', threads }, ...(ctx.signal ? { signal: ctx.signal } : {}),
+      out: { format: 'bam', threads, ...(v.index ? { index: true } : {}) }, ...(ctx.signal ? { signal: ctx.signal } : {}),
     }));
+    // Written after the BAM is complete, so the index is never older than its BAM (htslib warns).
+    if (result.bai) {
+      const bai = await sinkFor(ctx, `${out}.bai`);
+      await withSink(bai, () => bai.write(result.bai!));
+    }
     return 0;
   },
 };

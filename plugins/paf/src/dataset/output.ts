@@ -1,17 +1,23 @@
 /**
- * Query and export output: SAM text (as samtools view prints it), BAM (BGZF), or JSON lines of
- * the projected fields. `-c` counts; `-h`/`-H` control the header as in samtools view.
+ * Query and export output: SAM text (as samtools view prints it), BAM (BGZF, optionally with
+ * its .bai), JSON lines or an Arrow IPC stream of the projected fields. `-c` counts; `-h`/`-H`
+ * control the header as in samtools view. A region on a reference the dataset does not have is
+ * reported and skipped, as samtools view does.
  */
-import { InvalidArgumentError, type BinaryColumn, type ByteSink, type ColumnBatch, type ExplainReport, type Host, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
+import { InvalidArgumentError, openSink, type Region, type BinaryColumn, type ByteSink, type ColumnBatch, type ExplainReport, type Host, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
 import { formatAux } from '../aux.js';
 import { CIGAR_OPS } from '../cigar.js';
 import { Writer as BamWriter } from '../bam/writer.js';
+import { BaiBuilder } from '../bam/bai.js';
+import { BlockMap } from '../bam/block-map.js';
+import { ArrowStreamOutput } from '../arrow.js';
+import type { Header } from '../header.js';
 import { formatRecord } from '../sam/writer.js';
 import { RecordAssembler } from './columns.js';
 import { PafDataset, type ScanOptions } from './reader.js';
 import { FIELDS } from './schema.js';
 
-export const OUTPUT_FORMATS = ['sam', 'bam', 'jsonl'];
+export const OUTPUT_FORMATS = ['sam', 'bam', 'jsonl', 'arrow'];
 
 export interface OutputOptions {
   format: string;
@@ -23,6 +29,11 @@ export interface OutputOptions {
   count?: boolean;
   /** BAM: compression threads. */
   threads?: number;
+  /**
+   * BAM: build the .bai while writing. `true` returns its bytes in the result (paf-to-bam writes
+   * them once the BAM is complete); a path or URL writes them there (export's `-O index=PATH`).
+   */
+  index?: boolean | string;
 }
 
 const latin1 = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
@@ -56,42 +67,102 @@ export interface RunQueryInput {
   request: QueryRequest;
   scan: ScanOptions;
   out: OutputOptions;
+  /** The regions as the user wrote them (same order as scan.regions), for warnings. */
+  regionText?: string[];
+  /** Where warnings go (samtools prints them on stderr); default: dropped. */
+  warn?: (message: string) => void;
   signal?: AbortSignal;
 }
 
-export async function runQuery(input: RunQueryInput): Promise<QueryResult & { explain?: ExplainReport }> {
-  const { out, scan } = input;
+/** Bytes before the first BAM record: magic, l_text, text, n_ref, references (SAMv1 §4.2). */
+function bamHeaderLength(h: Header): number {
+  let n = 12 + h.text.length;
+  for (const r of h.refs) n += 9 + r.name.length;
+  return n;
+}
+
+/**
+ * Drops regions on references the dataset lacks, with samtools 1.16's warning: main_samview's
+ * for regions answered in turn, hts_itr_regions' (naming only the reference) under -M / -L.
+ */
+function knownRegions(input: RunQueryInput, header: Header): Region[] | undefined {
+  const regions = input.scan.regions;
+  if (!regions?.length) return regions;
+  return regions.filter((r, i) => {
+    if (r.contig === '*' || header.refId(r.contig) >= 0) return true;
+    input.warn?.(input.scan.merge
+      ? `[W::hts_itr_regions] Region '${r.contig}' specifies an unknown reference name. Continue anyway`
+      : `[main_samview] region "${input.regionText?.[i] ?? r.contig}" specifies an invalid region or unknown reference. Continue anyway.`);
+    return false;
+  });
+}
+
+export async function runQuery(input: RunQueryInput): Promise<QueryResult & { explain?: ExplainReport; bai?: Uint8Array }> {
+  const { out } = input;
   if (!OUTPUT_FORMATS.includes(out.format)) throw new InvalidArgumentError(`paf writes ${OUTPUT_FORMATS.join(', ')}, not "${out.format}"`);
-  if (scan.fields && out.format !== 'jsonl' && !out.count) throw new InvalidArgumentError('--fields projects JSON lines output; add --output-format jsonl (SAM and BAM need every field)');
+  if (input.scan.fields && out.format !== 'jsonl' && out.format !== 'arrow' && !out.count) throw new InvalidArgumentError('--fields projects JSON lines or Arrow output; add --output-format jsonl or arrow (SAM and BAM need every field)');
+  const optIndex = input.request.options?.index;
+  const index = out.index ?? (typeof optIndex === 'string' && optIndex !== '' && optIndex !== 'false' ? optIndex : undefined);
+  if (index !== undefined && index !== false && out.format !== 'bam') throw new InvalidArgumentError(`an index (.bai) is written only with BAM output, not ${out.format}`);
+  if (index === 'true') throw new InvalidArgumentError('-O index= takes the path or URL of the .bai to write (for example -O index=out.bam.bai)');
   const ds = await PafDataset.open(input.store, input.request.version);
-  if (input.request.explain) return { records: 0, explain: ds.explain(scan) };
+  const regions = knownRegions(input, ds.header);
+  const scan: ScanOptions = regions ? { ...input.scan, regions } : input.scan;
+  /** Every region named an unknown reference: nothing matches (not "no region filter"). */
+  const none = input.scan.regions?.length !== undefined && input.scan.regions.length > 0 && regions!.length === 0;
+  if (input.request.explain) {
+    return { records: 0, explain: none ? { objects: 0, requests: 0, bytes: 0, notes: ['no region names a reference of the dataset'] } : ds.explain(scan) };
+  }
   const names = ds.header.names;
   const limit = input.request.limit ?? Infinity;
   let n = 0;
   if (out.count) {
     // Counting decodes only the streams the filters need.
     const counting: ScanOptions = { ...scan, fields: [] };
-    for await (const s of ds.scan(input.store, input.host, { ...counting, ...(input.signal ? { signal: input.signal } : {}) })) n += s.rows.length;
+    if (!none) for await (const s of ds.scan(input.store, input.host, { ...counting, ...(input.signal ? { signal: input.signal } : {}) })) n += s.rows.length;
     n = Math.min(n, limit);
     await input.output.write(`${n}\n`);
     return { records: n };
   }
   let bam: BamWriter | undefined;
+  let blocks: BlockMap | undefined;
+  let bai: BaiBuilder | undefined;
+  let uoffset = 0;
   if (out.format === 'bam') {
-    bam = new BamWriter(input.output, { threads: out.threads ?? 2 });
+    if (index) {
+      blocks = new BlockMap(input.output);
+      bai = new BaiBuilder(ds.header.refs.length, input.output.name);
+      uoffset = bamHeaderLength(ds.header);
+    }
+    bam = new BamWriter(blocks ?? input.output, { threads: out.threads ?? 2 });
     await bam.writeHeader(ds.header);
   } else if ((out.header || out.headerOnly) && out.format === 'sam') await input.output.write(ds.header.samText());
-  if (!out.headerOnly) {
-    const fields = scan.fields ?? FIELDS;
+  const fields = scan.fields ?? FIELDS;
+  const arrow = out.format === 'arrow' ? new ArrowStreamOutput(input.output, fields) : undefined;
+  if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {
       const contig = s.refId >= 0 ? names[s.refId]! : '*';
+      if (arrow) {
+        const rows = s.rows.length > limit - n ? s.rows.slice(0, limit - n) : s.rows;
+        await arrow.write(s.batch, rows, contig);
+        n += rows.length;
+        if (n >= limit) break;
+        continue;
+      }
       const asm = out.format === 'jsonl' ? undefined : new RecordAssembler(s.batch, s.refId);
       let text = '';
       for (const i of s.rows) {
         if (n >= limit) break;
         n++;
-        if (asm && bam) await bam.write(asm.record(i));
-        else if (asm) text += `${formatRecord(asm.record(i), names)}\n`;
+        if (asm && bam) {
+          const rec = asm.record(i);
+          await bam.write(rec);
+          if (bai) {
+            const next = uoffset + 4 + rec.bytes.length;
+            bai.add(rec, uoffset, next);
+            uoffset = next;
+          }
+        } else if (asm) text += `${formatRecord(asm.record(i), names)}\n`;
         else text += `${jsonRow(s.batch, i, fields, contig)}\n`;
         if (text.length > 1 << 20) {
           await input.output.write(text);
@@ -102,6 +173,14 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
       if (n >= limit) break outer;
     }
   }
+  if (arrow) await arrow.end();
   if (bam) await bam.end();
-  return { records: n };
+  if (!bai) return { records: n };
+  const bytes = bai.finish(blocks!);
+  if (typeof index === 'string') {
+    const sink = await openSink(input.host, index);
+    await sink.write(bytes);
+    await sink.end();
+  }
+  return { records: n, bai: bytes };
 }

@@ -1,0 +1,142 @@
+// paf benchmark: size vs BAM/CRAM, bam-to-paf throughput vs samtools, region-query latency
+// (in process and CLI) vs samtools view on BAM+BAI, bytes and requests per region, peak RSS.
+// Usage: node tools/bench/paf.mjs [small|large]   (env: BENCH_DATA, RUNS=5, THREADS=2, KEEP=1)
+// Prints a Markdown report on stdout; progress on stderr.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createHost, parseRegion, withMetrics } from '@genolake/core';
+import * as paf from '@genolake/paf';
+import { benchData, root } from './data.mjs';
+
+const { dir, size } = benchData(process.argv[2]);
+const RUNS = Number(process.env.RUNS ?? 5);
+const THREADS = Number(process.env.THREADS ?? 2);
+const CLI = resolve(root, 'packages/cli/bin/genolake.js');
+const tmp = mkdtempSync(join(tmpdir(), 'paf-bench-'));
+const bam = join(dir, 'sample.bam'), ds = join(tmp, 'sample.paf');
+const log = (m) => process.stderr.write(`[paf bench] ${m}\n`);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
+const mib = (b) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
+
+/** Runs a command under /usr/bin/time -v: wall ms, peak RSS KiB, stdout. */
+function timed(cmd, args) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { maxBuffer: 1 << 30, cwd: dir });
+  const wall = performance.now() - t0;
+  const err = r.stderr.toString();
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${err.slice(0, 2000)}`);
+  return { wall, rss: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0), out: r.stdout.toString() };
+}
+
+function repeat(cmd, args, runs = RUNS) {
+  timed(cmd, args); // warm-up
+  const rs = Array.from({ length: runs }, () => timed(cmd, args));
+  return { wall: median(rs.map((r) => r.wall)), rss: Math.max(...rs.map((r) => r.rss)), out: rs[0].out };
+}
+
+function duBytes(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(p).reduce((n, e) => n + duBytes(join(p, e)), 0);
+}
+
+/** Seeded regions: the large set's from baselines.md; for the small set, inside chr1 (1.24 Mb). */
+function regions(len) {
+  if (size === 'large') {
+    return len === 1e5
+      ? ['chr5:1265415-1365414', 'chr6:405056-505055', 'chr1:4495305-4595304', 'chr2:4888781-4988780', 'chr1:4256680-4356679', 'chr3:720978-820977', 'chr7:585990-685989', 'chr4:4622520-4722519', 'chr7:4743370-4843369', 'chr2:1872665-1972664']
+      : ['chr3:3148828-4148827', 'chr2:5912433-6912432', 'chr1:1147923-2147922', 'chr4:4247659-5247658', 'chr3:5384383-6384382', 'chr1:4088625-5088624', 'chr7:4152216-5152215', 'chr10:1688979-2688978', 'chr2:1964470-2964469', 'chr15:1118904-2118903'];
+  }
+  let s = 7;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0), s / 2 ** 32);
+  const chr1 = 1_240_000, n = len === 1e5 ? 10 : 3;
+  return Array.from({ length: n }, () => {
+    const start = 1 + Math.floor(rnd() * (chr1 - len - 1));
+    return `chr1:${start}-${start + len - 1}`;
+  });
+}
+
+/** Bytes samtools reads from the BAM and the BAI for one `view -c` (strace). */
+function samtoolsBytes(region) {
+  const out = join(tmp, 'strace.txt');
+  spawnSync('strace', ['-f', '-qq', '-y', '-e', 'trace=read,pread64', '-e', 'signal=none', '-o', out, 'samtools', 'view', '-c', bam, region], { cwd: dir });
+  let data = 0, index = 0, calls = 0;
+  for (const line of spawnSync('cat', [out]).stdout.toString().split('\n')) {
+    const m = /(?:read|pread64)\((\d+)<([^>]*)>.*= (\d+)$/.exec(line);
+    if (!m) continue;
+    if (m[2].endsWith('.bam')) (data += Number(m[3])), calls++;
+    else if (m[2].endsWith('.bai')) (index += Number(m[3])), calls++;
+  }
+  return { data, index, calls };
+}
+
+const nullSink = { name: 'null', async write() {}, async end() {} };
+
+async function main() {
+  const host = await createHost();
+  const report = [];
+  const row = (...c) => report.push(`| ${c.join(' | ')} |`);
+  log(`data ${dir}; converting`);
+  const conv = timed('node', [CLI, 'bam-to-paf', bam, ds]);
+  const samConv = repeat('samtools', ['view', '-b', `-@${THREADS}`, '-o', '/dev/null', bam], Math.min(RUNS, 3));
+  const bamBytes = statSync(bam).size, cramBytes = statSync(join(dir, 'sample.cram')).size, pafBytes = duBytes(ds);
+  const mbs = (w) => (bamBytes / 1e6 / (w / 1000)).toFixed(1);
+
+  report.push(`### paf on the ${size} set (${new Date().toISOString().slice(0, 10)})`, '');
+  report.push(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${spawnSync('samtools', ['--version']).stdout.toString().split('\n')[0]}. Data: \`${dir}\` (sample.bam ${mib(bamBytes)}). Times are medians of ${RUNS} runs after a warm-up, warm page cache.`, '');
+  report.push('| size | bytes | vs BAM |', '|---|---:|---:|');
+  row('BAM', bamBytes, '1.00');
+  row('CRAM 3.0', cramBytes, (cramBytes / bamBytes).toFixed(2));
+  row('paf dataset', pafBytes, (pafBytes / bamBytes).toFixed(2));
+  report.push('', '| conversion | wall | BAM MB/s | peak RSS |', '|---|---:|---:|---:|');
+  row('`genolake bam-to-paf` (CLI, default 2 inflate threads, 1 run)', ms(conv.wall), mbs(conv.wall), mib(conv.rss * 1024));
+  row(`\`samtools view -b -@${THREADS} -o /dev/null\``, ms(samConv.wall), mbs(samConv.wall), mib(samConv.rss * 1024));
+
+  const metered = withMetrics(await host.openStore(ds));
+  report.push('', '| query | regions | samtools CLI | genolake CLI | genolake in process | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const len of [1e5, 1e6]) {
+    const rs = regions(len);
+    log(`${rs.length} regions of ${len / 1000} kb`);
+    for (const [what, samArgs, ourArgs, out] of [
+      ['count (`view -c`)', ['-c'], ['-c'], { format: 'sam', count: true }],
+      ['SAM records', ['-o', '/dev/null'], ['-o', '/dev/null'], { format: 'sam' }],
+    ]) {
+      const sam = [], cli = [], inproc = [], reads = [], sbytes = [], pbytes = [], preq = [], srss = [], crss = [], scalls = [];
+      for (const r of rs) {
+        const s = repeat('samtools', ['view', ...samArgs, bam, r]);
+        const c = repeat('node', [CLI, 'paf-query', ...ourArgs, ds, r], Math.min(RUNS, 3));
+        const region = parseRegion(r);
+        const once = async () => {
+          const t0 = performance.now();
+          const res = await paf.runQuery({ host, store: metered, output: nullSink, request: {}, scan: { regions: [region] }, out });
+          return { t: performance.now() - t0, n: res.records };
+        };
+        await once();
+        metered.reset();
+        const first = await once();
+        pbytes.push(metered.metrics.bytesRead), preq.push(metered.metrics.gets);
+        const ts = [first.t];
+        for (let i = 1; i < RUNS; i++) ts.push((await once()).t);
+        const b = samtoolsBytes(r);
+        sam.push(s.wall), cli.push(c.wall), inproc.push(median(ts)), reads.push(first.n);
+        sbytes.push(b.data + b.index), scalls.push(b.calls), srss.push(s.rss), crss.push(c.rss);
+      }
+      row(`${len / 1000} kb, ${what}`, rs.length, ms(median(sam)), ms(median(cli)), ms(median(inproc)), median(reads), `${mib(median(sbytes))}, ${median(scalls)} reads`, `${mib(median(pbytes))}, ${median(preq)}`, `${mib(Math.max(...srss) * 1024)} / ${mib(Math.max(...crss) * 1024)}`);
+    }
+  }
+  report.push('', `In process = \`paf.runQuery\` on an opened store after one warm-up query (manifest and index objects cached by the OS, not by us). paf bytes/requests = what the query asked the store for (withMetrics: ranged GETs), i.e. what an object store would serve; samtools bytes = strace read/pread64 on the BAM and BAI for one \`samtools view -c\`. Rerun: \`npm run bench\` (all packages) or \`npm run build && node tools/bench/paf.mjs ${size}\`.`);
+  const text = `${report.join('\n')}\n`;
+  process.stdout.write(text);
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text);
+}
+
+try {
+  await main();
+} finally {
+  if (!process.env.KEEP) rmSync(tmp, { recursive: true, force: true });
+}
