@@ -11,6 +11,7 @@ export { parseCigar, formatCigar, CIGAR_OPS } from './cigar.js';
 export { reg2bin } from './bin.js';
 export { pafSchema, FIELDS, FORMAT, FORMAT_VERSION } from './dataset/schema.js';
 export { PafDataset, type ScanOptions, type RecordFilter } from './dataset/reader.js';
+export { SamText } from './dataset/sam-text.js';
 export { convertAlignments, type PafMetadata } from './dataset/writer.js';
 export { runQuery, OUTPUT_FORMATS, type OutputOptions } from './dataset/output.js';
 export { driver } from './driver.js';

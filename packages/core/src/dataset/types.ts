@@ -41,8 +41,12 @@ export interface ChunkEntry {
   region?: { contig: string; start: number; end: number };
   /** Per-field stats for zone-map pruning. */
   stats?: Record<string, FieldStats>;
-  /** Chunk container layout so planning needs no extra reads: header length and stream extents. */
-  layout?: { headerLength: number; streams: Record<string, [offset: number, length: number]> };
+  /**
+   * Chunk container layout so planning needs no extra reads: header length and stream extents
+   * (all pages of a stream), plus the number of record groups when more than one (their spans
+   * and page offsets are in the chunk header: one bounded read of headerLength bytes).
+   */
+  layout?: { headerLength: number; streams: Record<string, [offset: number, length: number]>; groups?: number };
   /** Index into Manifest.provenance. */
   provenance?: number;
   /** Manifest version that added this chunk. */

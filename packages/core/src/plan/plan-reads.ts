@@ -7,12 +7,13 @@
  */
 import { CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { ChunkEntry } from '../dataset/types.js';
-import { HEADER_PART, OBJECT_PART, type PlanOptions, type PlannedChunk, type PlannedPart, type ReadPlan, type ReadRequest } from './types.js';
+import { requestsFor } from './coalesce.js';
+import { HEADER_PART, OBJECT_PART, type PlanOptions, type PlannedChunk, type ReadPlan, type ReadRequest } from './types.js';
 
 export const DEFAULT_COALESCE_GAP = 64 * 1024;
 export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-function checkSize(v: number, what: string, min: number): number {
+export function checkSize(v: number, what: string, min: number): number {
   if (!Number.isSafeInteger(v) || v < min) throw new InvalidArgumentError(`planReads: ${what} must be an integer >= ${min}, got ${v}`);
   return v;
 }
@@ -41,45 +42,6 @@ function planChunk(c: ChunkEntry, streams: string[] | 'all'): PlannedChunk {
   return { entry: c, streams: names, whole: false, parts };
 }
 
-/**
- * Sorted and merged into spans across gaps <= `gap`; a span longer than `max` is cut into
- * windows of `max` bytes, each trimmed to the parts inside it (a window of pure gap is skipped).
- * Parts cut by a window boundary are reassembled by the fetcher.
- */
-function requestsFor(p: PlannedChunk, gap: number, max: number): ReadRequest[] {
-  const key = p.entry.key;
-  const parts = [...p.parts]
-    .filter(([, [, length]]) => length > 0)
-    .map(([part, [offset, length]]): PlannedPart => ({ chunk: key, part, offset, length }))
-    .sort((a, b) => a.offset - b.offset || a.length - b.length);
-  const spans: { start: number; end: number; parts: PlannedPart[] }[] = [];
-  for (const part of parts) {
-    const cur = spans[spans.length - 1];
-    const end = part.offset + part.length;
-    if (cur && part.offset - cur.end <= gap) {
-      cur.end = Math.max(cur.end, end);
-      cur.parts.push(part);
-    } else spans.push({ start: part.offset, end, parts: [part] });
-  }
-  const out: ReadRequest[] = [];
-  for (const span of spans) {
-    for (let w = span.start; w < span.end; w += max) {
-      const wEnd = Math.min(w + max, span.end);
-      const pieces: PlannedPart[] = [];
-      for (const part of span.parts) {
-        const a = Math.max(part.offset, w);
-        const b = Math.min(part.offset + part.length, wEnd);
-        if (a < b) pieces.push({ ...part, offset: a, length: b - a });
-      }
-      if (pieces.length === 0) continue;
-      const offset = pieces[0]!.offset;
-      const end = Math.max(...pieces.map((x) => x.offset + x.length));
-      out.push({ key, offset, length: end - offset, parts: pieces });
-    }
-  }
-  return out;
-}
-
 export function planReads(chunks: readonly ChunkEntry[], options: PlanOptions = {}): ReadPlan {
   const gap = checkSize(options.coalesceGap ?? DEFAULT_COALESCE_GAP, 'coalesceGap', 0);
   const max = checkSize(options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, 'maxRequestBytes', 1);
@@ -96,12 +58,17 @@ export function planReads(chunks: readonly ChunkEntry[], options: PlanOptions = 
     for (const [, [, length]] of p.parts) useful += length;
     requests.push(...requestsFor(p, gap, max));
   }
+  return summarise(planned, requests, useful);
+}
+
+/** The plan with its totals. */
+export function summarise(planned: PlannedChunk[], requests: ReadRequest[], usefulBytes: number): ReadPlan {
   return {
     chunks: planned,
     requests,
     objects: new Set(requests.map((r) => r.key)).size,
     requestCount: requests.length,
     bytes: requests.reduce((n, r) => n + r.length, 0),
-    usefulBytes: useful,
+    usefulBytes,
   };
 }

@@ -18,22 +18,27 @@ export interface DecodeBatchOptions {
   fields?: readonly string[];
   /** Number of records the streams hold. */
   records: number;
+  /** The streams are already decoded (raw bytes, e.g. pages decoded one by one and joined): skip the pipelines. */
+  raw?: boolean;
 }
 
 interface Ctx {
   streams: Map<string, Uint8Array>;
   registry: CodecRegistry;
+  raw: boolean;
 }
 
 function read(ctx: Ctx, name: string, type: ElementType, pipeline: string, expected: number | undefined): Uint8Array {
   const encoded = ctx.streams.get(name);
   if (encoded === undefined) throw new CorruptDataError(`stream "${name}" is missing`);
-  let raw: Uint8Array;
-  try {
-    raw = decodePipeline(ctx.registry, pipeline, encoded, type);
-  } catch (e) {
-    if (!(e instanceof CorruptDataError)) throw e;
-    throw new CorruptDataError(`stream "${name}": ${e.message}`, { cause: e });
+  let raw: Uint8Array = encoded;
+  if (!ctx.raw) {
+    try {
+      raw = decodePipeline(ctx.registry, pipeline, encoded, type);
+    } catch (e) {
+      if (!(e instanceof CorruptDataError)) throw e;
+      throw new CorruptDataError(`stream "${name}": ${e.message}`, { cause: e });
+    }
   }
   if (expected !== undefined && raw.length !== expected) {
     throw new CorruptDataError(`stream "${name}" decodes to ${raw.length} bytes, expected ${expected}`);
@@ -176,7 +181,7 @@ export function decodeBatch(
   const n = options.records;
   if (!Number.isSafeInteger(n) || n < 0) throw new CorruptDataError(`record count ${String(n)} is not a non-negative integer`);
   const projected = projectSchema(schema, options.fields);
-  const ctx: Ctx = { streams, registry };
+  const ctx: Ctx = { streams, registry, raw: options.raw === true };
   const columns: Record<string, Column> = {};
   for (const [name, type] of Object.entries(projected.fields)) columns[name] = decodeColumn(type, name, n, ctx);
   return { schema: projected, length: n, columns };

@@ -2,7 +2,7 @@
  * Records -> the columns of one chunk, built straight into growable typed arrays (no row
  * objects), and back: columns -> BAM record bytes.
  */
-import type { ColumnBatch, NumericColumn, BinaryColumn, ListColumn } from '@genolake/core';
+import type { ChunkGroupInput, ColumnBatch, NumericColumn, BinaryColumn, ListColumn } from '@genolake/core';
 import { ByteWriter } from '../aux.js';
 import { encodeRecord } from '../record-buf.js';
 import { FLAG_UNMAPPED, Record } from '../record.js';
@@ -37,6 +37,12 @@ class Bin {
 
 const SEQ_LETTERS = new Uint8Array([...'=ACMGRSVTWYHKDBN'].map((c) => c.charCodeAt(0)));
 
+/** Where record groups (pages) are cut: at most `records` records (a multiple of 8) or about `bytes` raw BAM bytes. */
+export interface GroupTarget {
+  records: number;
+  bytes: number;
+}
+
 export class ChunkColumns {
   length = 0;
   /** Raw record bytes added (for the chunk size target). */
@@ -44,6 +50,12 @@ export class ChunkColumns {
   minPos = Infinity;
   maxPos = -Infinity;
   maxEnd = -Infinity;
+  /** Closed record groups with their genomic span [min pos, max alignment end). */
+  readonly groups: ChunkGroupInput[] = [];
+  private gRecords = 0;
+  private gBytes = 0;
+  private gMin = Infinity;
+  private gMaxEnd = -Infinity;
   private readonly name = new Bin();
   private readonly flag = new Nums(new Uint16Array(1024));
   private readonly pos = new Nums(new Int32Array(1024));
@@ -59,7 +71,16 @@ export class ChunkColumns {
   private readonly aux = new Bin();
   private seqBuf = new Uint8Array(1024);
 
-  constructor() { this.cigarOffsets.push(0); }
+  constructor(private readonly target: GroupTarget = { records: Infinity, bytes: Infinity }) { this.cigarOffsets.push(0); }
+
+  private closeGroup(): void {
+    if (this.gRecords === 0) return;
+    this.groups.push({ records: this.gRecords, span: this.gMin === Infinity ? [0, 0] : [this.gMin, this.gMaxEnd] });
+    this.gRecords = 0;
+    this.gBytes = 0;
+    this.gMin = Infinity;
+    this.gMaxEnd = -Infinity;
+  }
 
   add(rec: Record, dropName: boolean, qualMap: Uint8Array | undefined, aux: Uint8Array): void {
     const b = rec.bytes;
@@ -97,10 +118,16 @@ export class ChunkColumns {
       if (pos < this.minPos) this.minPos = pos;
       if (pos > this.maxPos) this.maxPos = pos;
       if (end > this.maxEnd) this.maxEnd = end;
+      if (pos < this.gMin) this.gMin = pos;
+      if (end > this.gMaxEnd) this.gMaxEnd = end;
     }
+    this.gRecords++;
+    this.gBytes += b.length;
+    if ((this.gRecords & 7) === 0 && (this.gRecords >= this.target.records || this.gBytes >= this.target.bytes)) this.closeGroup();
   }
 
   finish(): ColumnBatch {
+    this.closeGroup();
     const length = this.length;
     const num = (kind: NumericColumn['kind'], n: Nums<Int32Array | Uint32Array | Uint16Array | Uint8Array>): NumericColumn => ({ kind, length, values: n.take() });
     const cigar: ListColumn = {

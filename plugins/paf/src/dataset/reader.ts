@@ -3,10 +3,15 @@
  * the header and only the streams needed (the requested fields, plus pos/span for an exact
  * region filter and flag/mapq for flag and quality filters), decode, filter exactly.
  * Overlap is samtools': pos < end of region and pos + span (at least 1) > its start.
+ * Chunks are cut into record groups with a genomic span each: a region query reads the chunk
+ * headers first (one bounded read each, cached for the dataset's lifetime) and then only the
+ * pages of the groups whose span overlaps a region.
  */
 import {
-  Dataset, decodeChunkStreams, explainPlan, fetchPlan, InvalidArgumentError, planReads, readChunkHeader, streamNamesFor,
-  type ChunkEntry, type ColumnBatch, type ExplainReport, type Host, type NumericColumn, type ObjectStore, type Region,
+  Dataset, decodeChunkPages, decodeChunkStreams, explainPlan, fetchChunkHeaders, fetchPlan, groupsOverlapping, InvalidArgumentError,
+  mergePlans, planPages, planReads, readChunkHeader, streamNamesFor,
+  type ChunkEntry, type ChunkHeader, type ColumnBatch, type ExplainReport, type Host, type NumericColumn, type ObjectStore,
+  type PageSelection, type Region,
 } from '@genolake/core';
 import { Header } from '../header.js';
 import { FIELDS, pafSchema } from './schema.js';
@@ -40,6 +45,9 @@ export interface ScannedChunk {
 }
 
 export class PafDataset {
+  /** Chunk headers read so far (chunks are immutable), by object key. */
+  private readonly headers = new Map<string, ChunkHeader>();
+
   private constructor(readonly ds: Dataset, readonly meta: PafMetadata, readonly header: Header) {}
 
   static async open(store: ObjectStore, version?: number): Promise<PafDataset> {
@@ -75,7 +83,25 @@ export class PafDataset {
     const seen = new Set<string>();
     const chunks: ChunkEntry[] = [];
     for (const r of regions) for (const c of this.chunksFor(r)) if (!seen.has(c.key)) (seen.add(c.key), chunks.push(c));
-    return explainPlan(planReads(chunks, { streams }), [`${chunks.length} of ${this.ds.manifest.chunks.length} chunks after region pruning`, `streams: ${streams.join(', ')}`]);
+    const notes = [`${chunks.length} of ${this.ds.manifest.chunks.length} chunks after region pruning`, `streams: ${streams.join(', ')}`];
+    const grouped = chunks.filter((c) => (c.layout?.groups ?? 1) > 1);
+    if (o.regions?.length && grouped.length) {
+      notes.push(`${grouped.length} chunks have record groups: a region query reads their headers (${grouped.reduce((n, c) => n + (c.layout?.headerLength ?? 0), 0)} bytes), then only the pages of overlapping groups; the ranges below are the whole-stream upper bound`);
+    }
+    return explainPlan(planReads(chunks, { streams }), notes);
+  }
+
+  /** Headers of `chunks` and the groups of each that overlap `regions`; chunks with none are left out. */
+  private async selectGroups(store: ObjectStore, chunks: ChunkEntry[], regions: Region[], signal?: AbortSignal): Promise<PageSelection[]> {
+    const headers = await fetchChunkHeaders(store, chunks, { cache: this.headers, ...(signal ? { signal } : {}) });
+    const out: PageSelection[] = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const refId = Number(chunks[i]!.extra?.refId ?? -1);
+      const mine = regions.filter((r) => this.header.refId(r.contig) === refId);
+      const groups = groupsOverlapping(headers[i]!.groups, mine);
+      if (groups.length) out.push({ entry: chunks[i]!, header: headers[i]!, groups });
+    }
+    return out;
   }
 
   async *scan(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<ScannedChunk> {
@@ -85,10 +111,24 @@ export class PafDataset {
     for (const regions of passes) {
       const keys = new Set(regions ? regions.flatMap((r) => this.chunksFor(r).map((c) => c.key)) : []);
       const chunks = regions ? this.ds.manifest.chunks.filter((c) => keys.has(c.key)) : this.ds.manifest.chunks;
-      const plan = planReads(chunks, { streams });
-      for await (const got of fetchPlan(store, plan, o.signal ? { signal: o.signal } : {})) {
-        const header = readChunkHeader(got.header, got.chunk.key);
-        const batch = decodeChunkStreams(header, got.streams, host, { name: got.chunk.key, fields });
+      const signal = o.signal ? { signal: o.signal } : {};
+      const placed = regions !== undefined && !regions.some((r) => r.contig === '*');
+      // Chunks with record groups: headers first, then the overlapping groups' pages. Others
+      // (one group, or written before groups existed): header and whole streams in one plan.
+      const grouped = placed ? chunks.filter((c) => (c.layout?.groups ?? 1) > 1) : [];
+      const selected = grouped.length ? await this.selectGroups(store, grouped, regions!, o.signal) : [];
+      const selectionOf = new Map(selected.map((s) => [s.entry.key, s]));
+      const rest = grouped.length ? chunks.filter((c) => (c.layout?.groups ?? 1) <= 1) : chunks;
+      const rank = new Map(chunks.map((c, i) => [c.key, i]));
+      const plan = grouped.length
+        ? mergePlans([planPages(selected, { streams }), planReads(rest, { streams })], (k) => rank.get(k)!)
+        : planReads(chunks, { streams });
+      for await (const got of fetchPlan(store, plan, signal)) {
+        const key = got.chunk.key;
+        const sel = selectionOf.get(key);
+        const batch = sel
+          ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: sel.groups })
+          : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
         const refId = Number(got.chunk.extra?.refId ?? -1);
         const mine = regions?.filter((r) => (r.contig === '*' ? refId === -1 : this.header.refId(r.contig) === refId));
         const rows = filterRows(batch, mine, o);

@@ -7,7 +7,7 @@
  * Unplaced unmapped reads form the `unmapped` partition. Each reference gets an index object
  * `_index/<contig>.idx` listing its chunks' [start, end) and record counts.
  */
-import { Dataset, encodeChunk, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type Transaction } from '@genolake/core';
+import { Dataset, encodeChunk, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type Transaction } from '@genolake/core';
 import { open } from '../open.js';
 import type { Header } from '../header.js';
 import { ChunkColumns } from './columns.js';
@@ -15,6 +15,12 @@ import { dropTags, illumina8, parseLossy, tagCodes } from './lossy.js';
 import { FORMAT, FORMAT_VERSION, pafSchema } from './schema.js';
 
 const VERSION = '0.1.0';
+/**
+ * Record groups (pages) per chunk: a region query reads and decodes only the groups it
+ * overlaps. Measured in docs/formats/paf.md ("Record groups").
+ */
+export const DEFAULT_GROUP_RECORDS = 2048;
+export const DEFAULT_GROUP_BYTES = 1024 * 1024;
 export const UNMAPPED = 'unmapped';
 
 export interface PafMetadata {
@@ -24,6 +30,9 @@ export interface PafMetadata {
   contigs: { name: string; length: number }[];
   chunkRecords: number;
   chunkBytes: number;
+  /** Record-group (page) targets used: records, raw BAM bytes. */
+  groupRecords?: number;
+  groupBytes?: number;
   codecs: Record<string, string>;
   readCount: number;
   lossy: Record<string, unknown>;
@@ -56,6 +65,10 @@ interface IndexRow { key: string; start: number; end: number; maxPos: number; re
 export async function convertAlignments(ctx: ConvertContext): Promise<ConvertResult> {
   const chunkRecords = positiveInt(ctx.options.chunkRecords, 'chunkRecords', 1_000_000);
   const chunkBytes = positiveInt(ctx.options.chunkBytes, 'chunkBytes', 48 * 1024 * 1024);
+  const groupRecords = positiveInt(ctx.options.groupRecords, 'groupRecords', DEFAULT_GROUP_RECORDS);
+  if (groupRecords % GROUP_RECORD_ALIGNMENT !== 0) throw new InvalidArgumentError(`groupRecords must be a multiple of ${GROUP_RECORD_ALIGNMENT}, got ${groupRecords}`);
+  const groupBytes = positiveInt(ctx.options.groupBytes, 'groupBytes', DEFAULT_GROUP_BYTES);
+  const groupTarget = { records: groupRecords, bytes: groupBytes };
   const lossy = parseLossy(ctx.options);
   const qualMap = lossy.qualityBins ? illumina8() : undefined;
   const drop = tagCodes(lossy.dropTags);
@@ -71,11 +84,11 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   }
   const provenance = tx.addProvenance({
     source: ctx.input.name, tool: '@genolake/paf', toolVersion: VERSION,
-    options: { chunkRecords, chunkBytes, lossy }, createdAt: new Date().toISOString(),
+    options: { chunkRecords, chunkBytes, groupRecords, groupBytes, lossy }, createdAt: new Date().toISOString(),
   });
   const names = header.names;
   const index = new Map<number, IndexRow[]>();
-  let cols = new ChunkColumns();
+  let cols = new ChunkColumns(groupTarget);
   let refId = -2;
   let records = 0, chunks = 0, bytesWritten = 0;
 
@@ -86,7 +99,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
     const contig = placed ? names[refId]! : '*';
     const start = cols.minPos === Infinity ? 0 : cols.minPos;
     const end = cols.maxEnd === -Infinity ? 0 : cols.maxEnd;
-    const enc = encodeChunk({ schema: pafSchema, batch, registry: ctx.host, keyRange: { min: [refId, start], max: [refId, cols.maxPos === -Infinity ? 0 : cols.maxPos] } });
+    const enc = encodeChunk({ schema: pafSchema, batch, registry: ctx.host, groups: cols.groups, keyRange: { min: [refId, start], max: [refId, cols.maxPos === -Infinity ? 0 : cols.maxPos] } });
     const partition = placed ? partitionName(contig, refId) : UNMAPPED;
     const key = tx.chunkKey(partition, `chunk_${start + 1}-${end}_${String(++chunks).padStart(6, '0')}`);
     await tx.putChunk(key, enc.bytes, {
@@ -102,7 +115,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
     records += enc.records;
     bytesWritten += enc.bytes.byteLength;
     ctx.progress?.update(records, undefined, `${records} alignments`);
-    cols = new ChunkColumns();
+    cols = new ChunkColumns(groupTarget);
   };
 
   try {
@@ -128,7 +141,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   const meta: PafMetadata = {
     headerText: header.text,
     contigs: header.refs.map((r) => ({ name: r.name, length: r.length })),
-    chunkRecords, chunkBytes, codecs: codecsOf(), readCount: prior + records,
+    chunkRecords, chunkBytes, groupRecords, groupBytes, codecs: codecsOf(), readCount: prior + records,
     lossy: { ...(mode === 'append' ? ((ds.manifest.metadata as { lossy?: object }).lossy ?? {}) : {}), ...(Object.keys(lossy).length ? { [ctx.input.name]: lossy } : {}) },
   };
   const sample = headerTag(header.text, 'RG', 'SM');
