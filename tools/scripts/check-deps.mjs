@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const CLOUD = /^(@aws-sdk\/|@azure\/|@google-cloud\/)/;
-const ALLOWED_PLUGIN_DEPS = { paf: ['@genolake/bgzf-tabix'], ram: ['@genolake/bgzf-tabix', '@genolake/paf'], vcs: ['@genolake/bgzf-tabix'], srf: ['@genolake/bgzf-tabix'] };
+const ALLOWED_PLUGIN_DEPS = { 'bgzf-tabix': ['@genolake/libdeflate'], paf: ['@genolake/bgzf-tabix', '@genolake/libdeflate'], ram: ['@genolake/bgzf-tabix', '@genolake/paf'], vcs: ['@genolake/bgzf-tabix'], srf: ['@genolake/bgzf-tabix'] };
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {

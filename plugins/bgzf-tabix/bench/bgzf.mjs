@@ -1,14 +1,18 @@
 // genolake bgzip/tabix vs htslib on a VCF-like text file: throughput, ratio, peak RSS, and tabix
 // region latency. Each timing is the best of REPS runs (shared machines are noisy).
-// Run after building: npm run build -w @genolake/bgzf-tabix && node plugins/bgzf-tabix/bench/bgzf.mjs [MB] [REPS]
+// Run after building: npx turbo run build --filter=@genolake/bgzf-tabix && node plugins/bgzf-tabix/bench/bgzf.mjs [MB] [REPS]
 // The input is kept in $BENCH_DIR (default /tmp/genolake-bgzf-bench) and reused.
+// genolake uses the native libdeflate binding when it loads; BENCH_ZLIB=1 adds rows for the
+// node:zlib fallback (GENOLAKE_LIBDEFLATE=0), and the in-process section measures both codecs.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '@genolake/core';
-import { tabix } from '../dist/index.js';
+import * as libdeflate from '@genolake/libdeflate';
+import { bgzf, fileSource, tabix } from '../dist/index.js';
+import { codec, setCodec } from '../dist/bgzf/block.js';
 
 const mb = Number(process.argv[2] ?? 200);
 const reps = Number(process.argv[3] ?? 3);
@@ -38,18 +42,18 @@ async function makeVcf() {
 }
 
 /** Runs argv under /usr/bin/time; stdout to /dev/null. Returns { s, rssMB }. */
-function timed(argv) {
+function timed(argv, env) {
   const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
   const err = r.stderr.toString().trim().split('\n');
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${err.join(' ')}`);
   return { s, rssMB: Number(err[err.length - 1]) / 1024 };
 }
-function best(argv) {
+function best(argv, env) {
   let b = { s: Infinity, rssMB: 0 };
   for (let i = 0; i < reps; i++) {
-    const r = timed(argv);
+    const r = timed(argv, env);
     if (r.s < b.s) b = r;
   }
   return b;
@@ -58,15 +62,17 @@ function best(argv) {
 if (!existsSync(text)) await makeVcf();
 const size = statSync(text).size;
 const gz = `${text}.gz`;
-const tools = { htslib: ['bgzip'], genolake: ['node', cli, 'bgzip'] };
+const genolake = ['node', cli, 'bgzip'];
+const tools = { htslib: [['bgzip']], genolake: [genolake, {}] };
+if (process.env.BENCH_ZLIB === '1') tools['genolake zlib'] = [genolake, { GENOLAKE_LIBDEFLATE: '0' }];
 const startup = best(['node', cli, 'bgzip', '-h']).s;
 const rows = [];
 for (const level of ['-1', '1']) {
   for (const threads of ['1', '2']) {
-    for (const [tool, cmd] of Object.entries(tools)) {
-      const c = best([...cmd, '-f', '-k', '-@', threads, '-l', level, text]);
+    for (const [tool, [cmd, env]] of Object.entries(tools)) {
+      const c = best([...cmd, '-f', '-k', '-@', threads, '-l', level, text], env);
       const gzSize = statSync(gz).size;
-      const d = best([...cmd, '-d', '-c', '-@', threads, gz]);
+      const d = best([...cmd, '-d', '-c', '-@', threads, gz], env);
       rows.push({
         tool, threads, level,
         'compress MB/s': (size / 1e6 / c.s).toFixed(0),
@@ -79,7 +85,38 @@ for (const level of ['-1', '1']) {
 }
 console.log(`input ${(size / 1e6).toFixed(0)} MB VCF-like, best of ${reps}, ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
 console.log(`genolake CLI start-up (bgzip -h): ${startup.toFixed(2)} s, included in its wall times above`);
+console.log(`genolake codec: ${codec()}${libdeflate.available ? ` (libdeflate ${libdeflate.libdeflateVersion})` : ` (${libdeflate.loadError?.message})`}`);
 console.table(rows);
+
+// In process (library API, no start-up), on the level-1 file the loop above left.
+async function bestIn(f) {
+  let b = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    await f();
+    b = Math.min(b, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return (size / 1e6 / b).toFixed(0);
+}
+const { readFileSync } = await import('node:fs');
+const plain = readFileSync(text);
+const inRows = [];
+for (const name of libdeflate.available ? ['libdeflate', 'zlib'] : ['zlib']) {
+  setCodec(name);
+  for (const threads of [1, 2]) {
+    const d = await bestIn(async () => {
+      for await (const _ of bgzf.decompressStream(fileSource(gz).stream(), { threads })) void _;
+    });
+    const c = await bestIn(async () => {
+      const w = new bgzf.Writer({ write: () => undefined }, { level: 1, threads });
+      for (let p = 0; p < plain.length; p += 1 << 20) await w.write(plain.subarray(p, p + (1 << 20)));
+      await w.end();
+    });
+    inRows.push({ codec: name, threads, 'decompressStream MB/s': d, 'Writer -l 1 MB/s': c });
+  }
+}
+setCodec(libdeflate.available ? 'libdeflate' : 'zlib');
+console.table(inRows);
 
 // tabix: the last file written is level 1; index it with both tools, 10 regions.
 spawnSync('bgzip', ['-f', '-k', '-@', '2', text]);

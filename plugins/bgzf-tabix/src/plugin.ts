@@ -6,10 +6,11 @@
 import { PLUGIN_API_VERSION, definePlugin } from '@genolake/core/plugin';
 import type { Plugin } from '@genolake/core/plugin';
 import { bgzipCommand } from './commands/bgzip.js';
+import { keyindexCommand } from './commands/keyindex.js';
 import { tabixCommand } from './commands/tabix.js';
 
 export interface BgzfTabixPluginOptions {
-  /** Register the `bgzip` and `tabix` CLI commands (default true). */
+  /** Register the `bgzip`, `tabix` and `keyindex` CLI commands (default true). */
   commands?: boolean;
 }
 
@@ -22,6 +23,7 @@ export default function bgzfTabix(options: BgzfTabixPluginOptions = {}): Plugin 
       if (options.commands === false) return;
       host.registerCommand(bgzipCommand);
       host.registerCommand(tabixCommand);
+      host.registerCommand(keyindexCommand);
     },
   });
 }

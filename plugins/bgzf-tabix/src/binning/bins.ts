@@ -23,6 +23,18 @@ export function metaBin(depth: number): number {
 /** Smallest bin containing `[beg, end)`. */
 export function reg2bin(beg: number, end: number, minShift: number, depth: number): number {
   const last = Math.max(beg, end - 1);
+  if (last < 2 ** 31 && depth <= 9) {
+    // Shifts while positions fit an int32 (always for tabix): ~10x faster than the division
+    // loop below, which index builds pay on every line.
+    let shift = minShift;
+    let start = ((1 << (3 * depth)) - 1) / 7;
+    for (let l = depth; l > 0; l--) {
+      if (beg >> shift === last >> shift) return start + (beg >> shift);
+      shift += 3;
+      start -= 1 << (3 * (l - 1));
+    }
+    return 0;
+  }
   for (let l = depth; l > 0; l--) {
     const size = 2 ** (minShift + 3 * (depth - l));
     const b = Math.floor(beg / size);

@@ -7,6 +7,7 @@ import { InputError } from '@genolake/core';
 import type { TabixConfig } from '../tabix/config.js';
 import type { VirtualOffset } from '../bgzf/virtual-offset.js';
 import { binStart, maxPosition, reg2bin } from './bins.js';
+import { compressBins } from './compress.js';
 import { BinningIndex, type Chunk, type IndexFormat, type ReferenceIndex } from './index.js';
 
 interface Current {
@@ -27,6 +28,8 @@ export class IndexBuilder {
   private cur: Current | undefined;
   private readonly window: number;
   private readonly limit: number;
+  private lastBin = -1;
+  private lastChunks: Chunk[] | undefined;
 
   constructor(
     readonly format: IndexFormat,
@@ -54,8 +57,11 @@ export class IndexBuilder {
     }
     cur.lastBeg = beg;
     const bin = reg2bin(beg, end, this.minShift, this.depth);
-    let chunks = cur.bins.get(bin);
+    // Consecutive records mostly share a bin: skip the map lookup then.
+    let chunks = bin === this.lastBin ? this.lastChunks : cur.bins.get(bin);
     if (!chunks) cur.bins.set(bin, (chunks = []));
+    this.lastBin = bin;
+    this.lastChunks = chunks;
     const last = chunks[chunks.length - 1];
     // Consecutive records of one bin form one chunk.
     if (last && last.end === vbeg) last.end = vend;
@@ -85,6 +91,7 @@ export class IndexBuilder {
       throw new InputError(`${this.file}: line ${line}: sequence "${name}" appears in two separate blocks (the input is not sorted by sequence)`);
     }
     this.closeReference();
+    this.lastBin = -1;
     this.seen.add(name);
     this.names.push(name);
     this.cur = { id: this.names.length - 1, bins: new Map(), linear: [], lastBeg: 0, begin: 0, end: 0, count: 0 };
@@ -93,10 +100,15 @@ export class IndexBuilder {
   private closeReference(): void {
     const cur = this.cur;
     if (!cur) return;
-    // Empty windows take the offset of the window before: still a lower bound for any record
-    // overlapping a later position.
-    let prev = 0;
-    const linear = cur.linear.map((v) => (v === -1 ? prev : (prev = v)));
+    // An empty window takes the offset of the next non-empty one, as htslib's update_loff: no
+    // record overlaps the empty window, so records overlapping it or anything later start no
+    // earlier than that (a tighter bound than the previous window's, and byte-identical indexes).
+    const linear = cur.linear.slice();
+    let next = 0;
+    for (let w = linear.length - 1; w >= 0; w--) {
+      if (linear[w] === -1) linear[w] = next;
+      else next = linear[w]!;
+    }
     const loffsets = new Map<number, VirtualOffset>();
     if (this.format === 'csi') {
       for (const bin of cur.bins.keys()) {
@@ -104,6 +116,7 @@ export class IndexBuilder {
         loffsets.set(bin, linear[Math.min(w, linear.length - 1)] ?? 0);
       }
     }
+    compressBins(cur.bins, this.depth); // after the loffsets, as htslib (a merged bin's loffset is dropped)
     const bins = new Map([...cur.bins.entries()].sort((a, b) => a[0] - b[0]));
     this.refs.push({
       bins,

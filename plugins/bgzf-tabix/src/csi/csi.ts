@@ -46,6 +46,8 @@ export function encodeCsi(index: BinningIndex): Uint8Array {
       w.u64(ref.meta.unmapped);
     }
   }
+  // n_no_coor: records without coordinates, written by htslib after the last reference (tabix: 0).
+  w.u64(index.unplaced ?? 0);
   return compressSync(w.finish());
 }
 

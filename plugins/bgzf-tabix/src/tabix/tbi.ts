@@ -42,6 +42,8 @@ export function encodeTbi(index: BinningIndex): Uint8Array {
     w.i32(ref.linear.length);
     for (const v of ref.linear) w.u64(v);
   }
+  // n_no_coor: records without coordinates, written by htslib after the last reference (tabix: 0).
+  w.u64(index.unplaced ?? 0);
   return compressSync(w.finish());
 }
 
