@@ -15,3 +15,4 @@ export { SamText } from './dataset/sam-text.js';
 export { convertAlignments, type PafMetadata } from './dataset/writer.js';
 export { runQuery, OUTPUT_FORMATS, type OutputOptions } from './dataset/output.js';
 export { driver } from './driver.js';
+export { PAF_CODECS, ensureCodecs } from './codecs/index.js';

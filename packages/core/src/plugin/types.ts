@@ -32,6 +32,8 @@ export interface CommandContext {
   host: Host;
   io: CommandIO;
   signal?: AbortSignal;
+  /** The environment the command runs with; pass it to `host.openStore(url, { env })`. Defaults to process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 /** A CLI subcommand contributed by a plugin (e.g. `bgzip`, `tabix`, `bam-to-paf`). */

@@ -34,7 +34,7 @@ Options:
     }
     if (positionals.length !== 2) throw new InvalidArgumentError('bam-to-paf: expected <input> <dataset-url>');
     const [input, url] = positionals as [string, string];
-    const store = await ctx.host.openStore(url);
+    const store = await ctx.host.openStore(url, { ...(ctx.env ? { env: ctx.env } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const existing = await Dataset.latestVersion(store);
     if (existing > 0 && !v.append && !v.force) throw new AlreadyExistsError(`a dataset already exists at ${url} (version ${existing}); use --append or --force`);
     if (existing === 0 && v.append) throw new InvalidArgumentError(`bam-to-paf --append: no dataset at ${url}`);

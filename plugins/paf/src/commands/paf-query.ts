@@ -48,7 +48,7 @@ Options:
     }
     const [url, ...regionArgs] = positionals;
     if (!url) throw new InvalidArgumentError('paf-query: expected <dataset-url> [region...]');
-    const store = await ctx.host.openStore(url);
+    const store = await ctx.host.openStore(url, { readOnly: true, ...(ctx.env ? { env: ctx.env } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const request: QueryRequest = {};
     const regions = regionArgs.map((r) => (r === '*' ? { contig: '*', start: 0, end: Infinity } : parseRegion(r)));
     const bed = v['target-file'] ? await bedRegions(ctx, v['target-file']) : [];

@@ -32,7 +32,7 @@ Options:
     const [url, out, ...regionArgs] = positionals;
     if (!url || !out) throw new InvalidArgumentError('paf-to-bam: expected <dataset-url> <out.bam> [region...]');
     if (v.index && out === '-') throw new InvalidArgumentError('paf-to-bam --index: the BAM must go to a file or object URL, not stdout');
-    const store = await ctx.host.openStore(url);
+    const store = await ctx.host.openStore(url, { readOnly: true, ...(ctx.env ? { env: ctx.env } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const request: QueryRequest = {};
     if (regionArgs.length) request.regions = regionArgs.map((r) => (r === '*' ? { contig: '*', start: 0, end: Infinity } : parseRegion(r)));
     if (v.version !== undefined) request.version = Number(v.version);

@@ -6,6 +6,7 @@ import type { ChunkGroupInput, ColumnBatch, NumericColumn, BinaryColumn, ListCol
 import { ByteWriter } from '../aux.js';
 import { encodeRecord } from '../record-buf.js';
 import { FLAG_UNMAPPED, Record } from '../record.js';
+import { relativeMate } from './mates.js';
 import { pafSchema } from './schema.js';
 
 class Nums<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array> {
@@ -70,6 +71,7 @@ export class ChunkColumns {
   private readonly qual = new Bin();
   private readonly aux = new Bin();
   private seqBuf = new Uint8Array(1024);
+  private readonly mate = new Int32Array(2);
 
   constructor(private readonly target: GroupTarget = { records: Infinity, bytes: Infinity }) { this.cigarOffsets.push(0); }
 
@@ -98,9 +100,11 @@ export class ChunkColumns {
     const n = rec.cigarCount;
     for (let i = 0, o = 32 + nl; i < n; i++, o += 4) this.cigarOps.push((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
     this.cigarOffsets.push(this.cigarOps.n);
-    this.nextRefId.push(rec.nextRefId);
-    this.nextPos.push(rec.nextPos);
-    this.tlen.push(rec.tlen);
+    const nextRefId = rec.nextRefId;
+    this.nextRefId.push(nextRefId);
+    relativeMate(rec.refId, pos, nextRefId, rec.nextPos, rec.tlen, this.mate);
+    this.nextPos.push(this.mate[0]!);
+    this.tlen.push(this.mate[1]!);
     const lSeq = rec.seqLength, so = rec.seqOffset;
     if (this.seqBuf.length < lSeq) this.seqBuf = new Uint8Array(lSeq * 2);
     const s = this.seqBuf;

@@ -12,12 +12,14 @@ import { BaiBuilder } from '../bam/bai.js';
 import { BlockMap } from '../bam/block-map.js';
 import { ArrowStreamOutput } from '../arrow.js';
 import type { Header } from '../header.js';
-import { formatRecord } from '../sam/writer.js';
 import { RecordAssembler } from './columns.js';
 import { PafDataset, type ScanOptions } from './reader.js';
+import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
 
 export const OUTPUT_FORMATS = ['sam', 'bam', 'jsonl', 'arrow'];
+/** Output is handed to the sink in pieces of about this many bytes. */
+const SAM_FLUSH = 1 << 20;
 
 export interface OutputOptions {
   format: string;
@@ -139,6 +141,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   } else if ((out.header || out.headerOnly) && out.format === 'sam') await input.output.write(ds.header.samText());
   const fields = scan.fields ?? FIELDS;
   const arrow = out.format === 'arrow' ? new ArrowStreamOutput(input.output, fields) : undefined;
+  const sam = out.format === 'sam' ? new SamText(names) : undefined;
   if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {
       const contig = s.refId >= 0 ? names[s.refId]! : '*';
@@ -149,7 +152,18 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
         if (n >= limit) break;
         continue;
       }
-      const asm = out.format === 'jsonl' ? undefined : new RecordAssembler(s.batch, s.refId);
+      if (sam) {
+        // SAM text straight from the columns, written about 1 MiB at a time.
+        for (const i of s.rows) {
+          if (n >= limit) break;
+          n++;
+          sam.add(s.batch, s.refId, i);
+          if (sam.length >= SAM_FLUSH) await input.output.write(sam.take());
+        }
+        if (n >= limit) break outer;
+        continue;
+      }
+      const asm = bam ? new RecordAssembler(s.batch, s.refId) : undefined;
       let text = '';
       for (const i of s.rows) {
         if (n >= limit) break;
@@ -162,9 +176,8 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
             bai.add(rec, uoffset, next);
             uoffset = next;
           }
-        } else if (asm) text += `${formatRecord(asm.record(i), names)}\n`;
-        else text += `${jsonRow(s.batch, i, fields, contig)}\n`;
-        if (text.length > 1 << 20) {
+        } else text += `${jsonRow(s.batch, i, fields, contig)}\n`;
+        if (text.length > SAM_FLUSH) {
           await input.output.write(text);
           text = '';
         }
@@ -173,6 +186,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
       if (n >= limit) break outer;
     }
   }
+  if (sam?.length) await input.output.write(sam.take());
   if (arrow) await arrow.end();
   if (bam) await bam.end();
   if (!bai) return { records: n };

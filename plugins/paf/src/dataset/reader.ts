@@ -13,7 +13,9 @@ import {
   type ChunkEntry, type ChunkHeader, type ColumnBatch, type ExplainReport, type Host, type NumericColumn, type ObjectStore,
   type PageSelection, type Region,
 } from '@genolake/core';
+import { ensureCodecs } from '../codecs/index.js';
 import { Header } from '../header.js';
+import { MATES_RELATIVE, restoreMates } from './mates.js';
 import { FIELDS, pafSchema } from './schema.js';
 import type { PafMetadata } from './writer.js';
 
@@ -74,6 +76,8 @@ export class PafDataset {
     if (o.regions?.length) for (const f of ['pos', 'span', 'flag']) need.add(f);
     if (o.requireFlags || o.excludeFlags) need.add('flag');
     if (o.minMapq) need.add('mapq');
+    // Mate fields may be stored relative to pos (mates.ts).
+    if (need.has('nextPos') || need.has('tlen')) for (const f of ['pos', 'nextRefId', 'nextPos']) need.add(f);
     return FIELDS.filter((f) => need.has(f));
   }
 
@@ -105,6 +109,7 @@ export class PafDataset {
   }
 
   async *scan(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<ScannedChunk> {
+    ensureCodecs(host);
     const fields = this.decodeFields(o);
     const streams = streamNamesFor(pafSchema, fields);
     const passes: (Region[] | undefined)[] = !o.regions?.length ? [undefined] : o.merge ? [o.regions] : o.regions.map((r) => [r]);
@@ -130,6 +135,7 @@ export class PafDataset {
           ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: sel.groups })
           : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
         const refId = Number(got.chunk.extra?.refId ?? -1);
+        if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, refId);
         const mine = regions?.filter((r) => (r.contig === '*' ? refId === -1 : this.header.refId(r.contig) === refId));
         const rows = filterRows(batch, mine, o);
         if (rows.length) yield { chunk: got.chunk, refId: Number(got.chunk.extra?.refId ?? -1), batch, rows };

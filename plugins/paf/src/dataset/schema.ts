@@ -20,14 +20,16 @@ export const pafSchema = defineSchema(
     // Packed BAM ops (length << 4 | op); > 65535 ops stay as the kS+mN placeholder plus CG tag.
     cigar: t.list(t.uint32().codec('varint|zstd:3')).codec('varint|zstd:3'),
     nextRefId: t.int32().codec('zigzag|varint|zstd:3'),
+    // Mate position and TLEN, relative to pos when the mate is on the same reference (mates.ts).
     nextPos: t.int32().codec('zigzag|varint|zstd:3'),
     tlen: t.int32().codec('zigzag|varint|zstd:3'),
-    // Base letters (=ACMGRSVTWYHKDBN), 2-bit packed with exceptions for the non-ACGT ones.
-    seq: t.bytes().codec('nuc2bit|zstd:3').lengthCodec('varint|zstd:3'),
-    // Phred values; a read without qualities stores its l_seq bytes of 0xff (one zstd run).
-    qual: t.bytes().codec('zstd:3').lengthCodec('varint|zstd:3'),
-    // BAM aux bytes, in order (duplicate and unknown tags kept).
-    aux: t.bytes().codec('zstd:3').lengthCodec('varint|zstd:3'),
+    // Base letters (=ACMGRSVTWYHKDBN). Letters, not 2-bit codes: zstd finds the overlaps of
+    // sorted reads as byte matches (measured in docs/formats/paf.md).
+    seq: t.bytes().codec('zstd:6').lengthCodec('varint|zstd:3'),
+    // Phred values, order-2 context model; a read without qualities stores l_seq bytes of 0xff.
+    qual: t.bytes().codec('qualcm').lengthCodec('varint|zstd:3'),
+    // BAM aux bytes, in order (duplicate and unknown tags kept), regrouped per tag and type.
+    aux: t.bytes().codec('auxsplit|zstd:5').lengthCodec('varint|zstd:3'),
   },
   { name: 'paf-alignments' },
 );

@@ -7,10 +7,13 @@
  * Unplaced unmapped reads form the `unmapped` partition. Each reference gets an index object
  * `_index/<contig>.idx` listing its chunks' [start, end) and record counts.
  */
-import { Dataset, encodeChunk, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type Transaction } from '@genolake/core';
+import { Dataset, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type EncodedChunk, type Transaction } from '@genolake/core';
 import { open } from '../open.js';
 import type { Header } from '../header.js';
+import { ensureCodecs } from '../codecs/index.js';
 import { ChunkColumns } from './columns.js';
+import { ChunkEncoder } from './encode-task.js';
+import { MATES_RELATIVE } from './mates.js';
 import { dropTags, illumina8, parseLossy, tagCodes } from './lossy.js';
 import { FORMAT, FORMAT_VERSION, pafSchema } from './schema.js';
 
@@ -69,6 +72,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   if (groupRecords % GROUP_RECORD_ALIGNMENT !== 0) throw new InvalidArgumentError(`groupRecords must be a multiple of ${GROUP_RECORD_ALIGNMENT}, got ${groupRecords}`);
   const groupBytes = positiveInt(ctx.options.groupBytes, 'groupBytes', DEFAULT_GROUP_BYTES);
   const groupTarget = { records: groupRecords, bytes: groupBytes };
+  ensureCodecs(ctx.host);
   const lossy = parseLossy(ctx.options);
   const qualMap = lossy.qualityBins ? illumina8() : undefined;
   const drop = tagCodes(lossy.dropTags);
@@ -92,30 +96,50 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   let refId = -2;
   let records = 0, chunks = 0, bytesWritten = 0;
 
+  // Chunks are encoded in the worker pool (when running compiled) while the next ones are
+  // built; they are stored in input order as they come back.
+  const encoder = new ChunkEncoder(ctx.host);
+  const inflight: { done: Promise<EncodedChunk>; put(enc: EncodedChunk): Promise<void> }[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (inflight.length > keep) {
+      const job = inflight.shift()!;
+      await job.put(await job.done);
+    }
+  };
+
   const flush = async (): Promise<void> => {
     if (cols.length === 0) return;
     const batch = cols.finish();
     const placed = refId >= 0;
+    const chunkRef = refId;
     const contig = placed ? names[refId]! : '*';
     const start = cols.minPos === Infinity ? 0 : cols.minPos;
     const end = cols.maxEnd === -Infinity ? 0 : cols.maxEnd;
-    const enc = encodeChunk({ schema: pafSchema, batch, registry: ctx.host, groups: cols.groups, keyRange: { min: [refId, start], max: [refId, cols.maxPos === -Infinity ? 0 : cols.maxPos] } });
+    const maxPos = cols.maxPos === -Infinity ? 0 : cols.maxPos;
+    const keyRange = { min: [refId, start], max: [refId, maxPos] };
     const partition = placed ? partitionName(contig, refId) : UNMAPPED;
     const key = tx.chunkKey(partition, `chunk_${start + 1}-${end}_${String(++chunks).padStart(6, '0')}`);
-    await tx.putChunk(key, enc.bytes, {
-      partition, records: enc.records, ...(placed ? { region: { contig, start, end } } : {}),
-      keyRange: { min: [refId, start], max: [refId, cols.maxPos === -Infinity ? 0 : cols.maxPos] },
-      stats: enc.stats, layout: enc.layout, provenance, extra: { refId },
-    }, ctx.signal ? { signal: ctx.signal } : {});
-    if (placed) {
-      let rows = index.get(refId);
-      if (!rows) index.set(refId, (rows = []));
-      rows.push({ key, start, end, maxPos: cols.maxPos, records: enc.records });
-    }
-    records += enc.records;
-    bytesWritten += enc.bytes.byteLength;
-    ctx.progress?.update(records, undefined, `${records} alignments`);
+    const done = encoder.encode({ columns: batch.columns, length: batch.length, groups: cols.groups, keyRange }, ctx.signal);
+    done.catch(() => undefined); // awaited (and its error raised) by drain
+    inflight.push({
+      done,
+      put: async (enc) => {
+        await tx.putChunk(key, enc.bytes, {
+          partition, records: enc.records, ...(placed ? { region: { contig, start, end } } : {}),
+          keyRange, stats: enc.stats, layout: enc.layout, provenance, extra: { refId: chunkRef, mates: MATES_RELATIVE },
+        }, ctx.signal ? { signal: ctx.signal } : {});
+        if (placed) {
+          let rows = index.get(chunkRef);
+          if (!rows) index.set(chunkRef, (rows = []));
+          rows.push({ key, start, end, maxPos, records: enc.records });
+        }
+        records += enc.records;
+        bytesWritten += enc.bytes.byteLength;
+        ctx.progress?.update(records, undefined, `${records} alignments`);
+      },
+    });
     cols = new ChunkColumns(groupTarget);
+    await drain(encoder.parallel);
   };
 
   try {
@@ -131,6 +155,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
       }
     }
     await flush();
+    await drain(0);
     await writeIndexes(tx, mode === 'append' ? ds.manifest : { chunks: [] }, index, names);
   } catch (e) {
     await tx.abort();

@@ -1,0 +1,17 @@
+/** The codecs paf registers besides core's: quality context model and aux regrouping. */
+import type { Codec } from '@genolake/core';
+import type { Host } from '@genolake/core/plugin';
+import { auxSplitCodec } from './aux-split.js';
+import { qualModelCodec } from './qual-model.js';
+
+export const PAF_CODECS: readonly Codec[] = [qualModelCodec, auxSplitCodec];
+
+/**
+ * Registers the paf codecs on `host` unless it has them: the plugin's setup does this, and
+ * the writer and reader call it too, so a host built without the plugin (tests, embedders
+ * calling convertAlignments directly) still reads and writes paf streams.
+ */
+export function ensureCodecs(host: Host): void {
+  const have = new Set(host.listCodecs().map((c) => c.id));
+  for (const c of PAF_CODECS) if (!have.has(c.id)) host.registerCodec(c);
+}
