@@ -1,10 +1,21 @@
-/** Query and export output: VCF text (as bcftools view prints it), BGZF VCF, or a count. */
+/**
+ * Query and export output. VCF text (as `bcftools view` prints it) and BGZF VCF give whole
+ * records; tsv, jsonl, arrow and parquet give the `--fields` columns. `--where` is parsed here
+ * (query/parser.ts) and pushed into the scan; `--explain` returns the read plan instead.
+ */
 import { InvalidArgumentError, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
 import { bgzf } from '@genolake/bgzf-tabix';
 import { Writer } from '../io/writer.js';
-import { VcsDataset } from './reader.js';
+import { parseWhere } from '../query/parser.js';
+import { cell, projectFields, type OutColumn } from '../query/project.js';
+import { arrowWriter } from '../query/output/arrow.js';
+import { jsonlWriter } from '../query/output/jsonl.js';
+import { parquetWriter } from '../query/output/parquet.js';
+import type { Cell, TableWriter } from '../query/output/table-writer.js';
+import { tsvWriter } from '../query/output/tsv.js';
+import { VcsDataset, type ScanOptions, type Selection } from './reader.js';
 
-export const OUTPUT_FORMATS = ['vcf', 'vcf.gz'];
+export const OUTPUT_FORMATS = ['vcf', 'vcf.gz', 'tsv', 'jsonl', 'arrow', 'parquet'];
 
 export interface RunQueryInput {
   host: Host;
@@ -21,26 +32,77 @@ function bgzfSink(sink: ByteSink): ByteSink {
   return { name: sink.name, write: async (c) => { await w.write(typeof c === 'string' ? Buffer.from(c, 'latin1') : c); }, end: async () => { await w.end(); await sink.end(); } };
 }
 
+function tableWriter(input: RunQueryInput, columns: readonly OutColumn[]): TableWriter {
+  switch (input.format) {
+    case 'tsv': return tsvWriter(input.output, columns);
+    case 'jsonl': return jsonlWriter(input.output, columns);
+    case 'arrow': return arrowWriter(input.output, columns);
+    default: return parquetWriter(input.host, input.output, columns);
+  }
+}
+
 export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   const { request } = input;
   if (!OUTPUT_FORMATS.includes(input.format)) throw new InvalidArgumentError(`vcs writes ${OUTPUT_FORMATS.join(', ')}, not "${input.format}"`);
-  if (request.where) throw new InvalidArgumentError('vcs: --where is not implemented yet; use regions and --samples');
+  const vcf = input.format === 'vcf' || input.format === 'vcf.gz';
+  if (vcf && request.fields) throw new InvalidArgumentError(`--fields selects columns of tsv, jsonl, arrow and parquet output; VCF output keeps whole records (use --samples for sample columns)`);
   const ds = await VcsDataset.open(input.store, request.version);
-  const columns = ds.sampleIndexes(request.samples);
-  const sink = input.format === 'vcf.gz' ? bgzfSink(input.output) : input.output;
-  const w = new Writer(sink, ds.header, request.samples ? columns : undefined);
-  await w.writeHeader();
+  const wanted = ds.sampleIndexes(request.samples);
+  const scan: ScanOptions = {
+    ...(request.regions ? { regions: request.regions } : {}), ...(input.signal ? { signal: input.signal } : {}),
+    ...(request.where !== undefined ? { where: parseWhere(request.where, ds.header, ds.meta.undeclared) } : {}),
+  };
+  const columns = vcf ? [] : projectFields(request.fields, ds.header, ds.meta.undeclared, wanted);
+  if (request.explain) {
+    const need = vcf ? { samples: wanted } : {
+      siteColumns: columns.filter((c) => c.field.scope === 'site').map((c) => c.field.column),
+      samples: [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))],
+      formatKeys: [...new Set(columns.filter((c) => c.field.scope === 'format').map((c) => c.field.column))],
+    };
+    return { records: 0, explain: await ds.explain(input.store, input.host, scan, need) };
+  }
   const limit = request.limit ?? Infinity;
   let n = 0;
-  outer: for await (const batch of ds.scan(input.store, input.host, {
-    ...(request.regions ? { regions: request.regions } : {}), ...(request.samples ? { samples: request.samples } : {}), ...(input.signal ? { signal: input.signal } : {}),
-  })) {
-    for (const r of batch) {
-      if (n >= limit) break outer;
-      await w.write(r);
-      n++;
+  if (vcf) {
+    const sink = input.format === 'vcf.gz' ? bgzfSink(input.output) : input.output;
+    const w = new Writer(sink, ds.header, request.samples ? wanted : undefined);
+    await w.writeHeader();
+    for await (const sel of ds.select(input.store, input.host, scan)) {
+      if (n >= limit) break;
+      const take = limited(sel, limit - n);
+      for (const r of await ds.records(take, wanted)) await w.write(r);
+      n += take.rows.length;
     }
+    await w.end();
+    return { records: n };
+  }
+  const w = tableWriter(input, columns);
+  for await (const sel of ds.select(input.store, input.host, scan)) {
+    if (n >= limit) break;
+    const take = limited(sel, limit - n);
+    await w.write(await readCells(take, columns), take.rows.length);
+    n += take.rows.length;
   }
   await w.end();
   return { records: n };
+}
+
+function limited(sel: Selection, left: number): Selection {
+  return sel.rows.length <= left ? sel : { ...sel, rows: sel.rows.slice(0, left) };
+}
+
+/** The projected columns' cells for the rows of a selection (only those column chunks are read). */
+async function readCells(sel: Selection, columns: readonly OutColumn[]): Promise<Cell[][]> {
+  const { part, group: g, rows } = sel;
+  const first = rows[0]!, end = rows[rows.length - 1]! + 1;
+  const samples = [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))];
+  await part.openBatches(samples);
+  await part.prefetch(g, columns.filter((c) => c.sample === undefined).map((c) => c.field.column), samples, [...new Set(columns.filter((c) => c.sample !== undefined).map((c) => c.field.column))]);
+  const data = await Promise.all(columns.map((c) => (c.sample === undefined
+    ? part.site(c.field.column, g, first, end)
+    : part.format(c.field.column, [c.sample], g, first, end).then((x) => x[0]))));
+  return columns.map((c, k) => {
+    const col = data[k];
+    return rows.map((r) => cell(c, col?.[r - first]));
+  });
 }

@@ -1,0 +1,136 @@
+/**
+ * One Parquet object of a dataset, read lazily through the store: the footer (one bounded
+ * read of its tail, a second only when the footer is larger), then column chunks of one row
+ * group at a time, for a row range (hyparquet's scan reads only the pages the range needs when
+ * the file has an offset index). Each read is a ranged get, so `withMetrics` sees exactly what a
+ * query cost. Statistics come from the footer: typed columns only (see query/prune.ts).
+ */
+import type { Host, ObjectStore } from '@genolake/core';
+import { parquetMetadataAsync, parquetScan, type AsyncBuffer, type FileMetaData, type ParquetScan } from 'hyparquet';
+import { decompressors, storeBuffer } from '../dataset/parquet.js';
+import type { ColumnData, ColumnStats } from './source.js';
+
+/**
+ * Tail bytes fetched for the footer. A sites footer (tens of columns × row groups) mostly fits;
+ * a sample-batch footer (samples × keys × row groups column chunks) takes a second read. 16 KiB
+ * read most of a small part's sites file for a one-row-group query (synthetic 12k × 20 test).
+ */
+const FOOTER_FETCH = 8 * 1024;
+const TYPED = new Set(['INT32', 'INT64', 'FLOAT', 'DOUBLE', 'BOOLEAN']);
+
+export interface RowGroupSpan { start: number; rows: number }
+
+export class ParquetFile {
+  metadata!: FileMetaData;
+  groups: RowGroupSpan[] = [];
+  columns = new Map<string, number>();
+  /** Bytes of the footer fetch. */
+  footerBytes = 0;
+  private scans: { whole?: Promise<ParquetScan>; paged?: Promise<ParquetScan> } = {};
+  /** Byte spans fetched ahead for the current row group (see prefetch). */
+  private blocks: { group: number; start: number; bytes: ArrayBuffer }[] = [];
+  private readonly buffer: AsyncBuffer;
+  private opened: Promise<void> | undefined;
+
+  constructor(private readonly host: Host, private readonly store: ObjectStore, readonly key: string, readonly size: number, private readonly signal?: AbortSignal) {
+    const direct = storeBuffer(store, key, size, signal);
+    this.buffer = {
+      byteLength: size,
+      slice: (start, end) => {
+        const stop = end ?? size;
+        const b = this.blocks.find((x) => start >= x.start && stop <= x.start + x.bytes.byteLength);
+        return b ? b.bytes.slice(start - b.start, stop - b.start) : direct.slice(start, stop);
+      },
+    };
+  }
+
+  /**
+   * Fetches the column chunks of `columns` in row group `g` with one ranged get when they lie
+   * close together (the span is at most twice their bytes plus 64 KiB), so a record read of
+   * tens of columns is one request, not tens. Blocks of earlier row groups are dropped.
+   */
+  async prefetch(columns: Iterable<string>, g: number): Promise<void> {
+    this.blocks = this.blocks.filter((b) => b.group === g);
+    let lo = Infinity, hi = 0, sum = 0;
+    for (const c of columns) {
+      const r = this.chunkRange(c, g);
+      if (!r || this.blocks.some((b) => r.offset >= b.start && r.offset + r.length <= b.start + b.bytes.byteLength)) continue;
+      lo = Math.min(lo, r.offset);
+      hi = Math.max(hi, r.offset + r.length);
+      sum += r.length;
+    }
+    if (sum === 0 || hi - lo > 2 * sum + 65536) return;
+    const bytes = await this.store.get(this.key, { range: { offset: lo, length: hi - lo }, ...(this.signal ? { signal: this.signal } : {}) });
+    this.blocks.push({ group: g, start: lo, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+  }
+
+  open(): Promise<void> {
+    this.opened ??= (async () => {
+      this.metadata = await parquetMetadataAsync(this.buffer, { initialFetchSize: Math.min(this.size, FOOTER_FETCH) });
+      this.footerBytes = Math.max(Math.min(this.size, FOOTER_FETCH), this.metadata.metadata_length + 8);
+      let start = 0;
+      for (const g of this.metadata.row_groups) {
+        this.groups.push({ start, rows: Number(g.num_rows) });
+        start += Number(g.num_rows);
+      }
+      const first = this.metadata.row_groups[0];
+      first?.columns.forEach((c, i) => this.columns.set(c.meta_data!.path_in_schema[0]!, i));
+    })();
+    return this.opened;
+  }
+
+  has(column: string): boolean {
+    return this.columns.has(column);
+  }
+
+  /** Min/max/nulls of a typed column in row group `g`; 'absent' when the file lacks it; undefined when unknown. */
+  stats(column: string, g: number): ColumnStats | 'absent' | undefined {
+    const i = this.columns.get(column);
+    if (i === undefined) return 'absent';
+    const meta = this.metadata.row_groups[g]!.columns[i]!.meta_data!;
+    const s = meta.statistics;
+    const rows = this.groups[g]!.rows;
+    if (!TYPED.has(meta.type) || !s || s.null_count === undefined) return undefined;
+    const nulls = Number(s.null_count);
+    const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
+    const min = num(s.min_value ?? s.min), max = num(s.max_value ?? s.max);
+    if (meta.type === 'BOOLEAN' || min === undefined || max === undefined || Number.isNaN(min) || Number.isNaN(max)) return { nulls, rows };
+    return { min, max, nulls, rows };
+  }
+
+  /** Byte range of a column chunk (for --explain). */
+  chunkRange(column: string, g: number): { offset: number; length: number } | undefined {
+    const i = this.columns.get(column);
+    if (i === undefined) return undefined;
+    const m = this.metadata.row_groups[g]!.columns[i]!.meta_data!;
+    return { offset: Number(m.dictionary_page_offset || m.data_page_offset), length: Number(m.total_compressed_size) };
+  }
+
+  /** Data pages of a column chunk, from the footer's encoding stats (1 when not recorded). */
+  pages(column: string, g: number): number {
+    const i = this.columns.get(column);
+    const stats = i === undefined ? undefined : this.metadata.row_groups[g]!.columns[i]!.meta_data!.encoding_stats;
+    return stats?.filter((e) => e.page_type !== 'DICTIONARY_PAGE').reduce((a, e) => a + e.count, 0) || 1;
+  }
+
+  private scan(paged: boolean): Promise<ParquetScan> {
+    const which = paged ? 'paged' : 'whole';
+    return (this.scans[which] ??= parquetScan({
+      file: this.buffer, metadata: this.metadata, compressors: decompressors(this.host), useOffsetIndex: paged,
+    }));
+  }
+
+  /**
+   * Values of `column` for rows [start, end), which must lie in row group `g`; undefined when
+   * absent. A one-page column chunk is read whole (one get, cached for the next range of the
+   * same group); a chunk of several pages reads its offset index and only the pages of the range.
+   */
+  async read(column: string, g: number, start: number, end: number): Promise<ColumnData | undefined> {
+    if (!this.has(column)) return undefined;
+    const span = this.groups[g]!;
+    if (this.pages(column, g) > 1) return (await this.scan(true)).readColumn({ column, rowStart: start, rowEnd: end });
+    const all = await (await this.scan(false)).readColumn({ column, rowStart: span.start, rowEnd: span.start + span.rows });
+    if (start === span.start && end === span.start + span.rows) return all;
+    return Array.isArray(all) ? all.slice(start - span.start, end - span.start) : (all as Int32Array).subarray(start - span.start, end - span.start);
+  }
+}
