@@ -2,7 +2,7 @@
  * `genolake query`: records of a dataset by region, filter and projection, formatted by the
  * driver. --explain prints the read plan (objects, requests, bytes, ranges) instead of data.
  */
-import { InvalidArgumentError, parseRegion, type QueryRequest } from '@genolake/core';
+import { InvalidArgumentError, parseRegion, type PlanExplainReport, type QueryRequest } from '@genolake/core';
 import { flag, int, keyValues, list, parseCommand, requirePositionals, str, type Parsed } from '../args.js';
 import { formatBytes, write, writeJson } from '../cli-io.js';
 import type { CliCommand, Session } from '../command.js';
@@ -103,10 +103,17 @@ Options:
       }),
     );
     if (explain) {
-      const plan = result.explain ?? { objects: 0, requests: 0, bytes: 0 };
+      // A driver planning with record groups reports its chunk-header reads apart (PlanExplainReport).
+      const plan: PlanExplainReport = result.explain ?? { objects: 0, requests: 0, bytes: 0 };
       if (flag(p, 'json')) await writeJson(session.io.stdout, plan);
       else {
         let text = `plan: ${plan.objects} objects, ${plan.requests} requests, ${plan.bytes} bytes (${formatBytes(plan.bytes)})\n`;
+        const headers = plan.headerReads;
+        if (headers?.ranges.length) {
+          text += `header reads (metadata, before planning): ${headers.requests} requests, ${headers.bytes} bytes\n`;
+          for (const r of headers.ranges) text += `  ${r.key} bytes=${r.offset}-${r.offset + r.length - 1}\n`;
+          text += `data reads: ${plan.ranges?.length ?? 0} requests, ${plan.bytes - headers.bytes} bytes\n`;
+        }
         for (const r of plan.ranges ?? []) text += `  ${r.key} bytes=${r.offset}-${r.offset + r.length - 1}\n`;
         for (const n of plan.notes ?? []) text += `  note: ${n}\n`;
         await write(session.io.stderr, text);

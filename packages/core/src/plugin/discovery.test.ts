@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,72 @@ describe('discoverPlugins', () => {
     await expect(discoverPlugins({ cwd: root, env: {}, extra: ['./nope'] })).rejects.toThrow(NotFoundError);
     fakePlugin(join(root, 'plain'), { name: 'plain' }, '');
     await expect(discoverPlugins({ cwd: root, env: {}, extra: ['./plain'] })).rejects.toThrow(/not a genolake plugin/);
+  });
+});
+
+describe('discoverPlugins with the node_modules cache', () => {
+  const cacheFile = (nm: string) => join(nm, '.cache', 'genolake', 'plugins.json');
+  /** Ages every path by a minute, so stamps are old enough to be trusted. */
+  const age = (...paths: string[]) => {
+    const t = new Date(Date.now() - 60_000);
+    for (const p of paths) utimesSync(p, t, t);
+  };
+  // Only this test's packages: a node_modules above the temp dir may hold others.
+  const names = async (cwd: string) => (await discoverPlugins({ cwd, env: {}, cache: true })).filter((m) => m.dir.startsWith(root)).map((m) => m.name);
+
+  it('reuses a scan until a package is added, removed, linked or edited', async () => {
+    const nm = join(root, 'node_modules');
+    fakePlugin(join(nm, 'one'), { name: 'one', genolake: { formats: ['one'] } }, '');
+    fakePlugin(join(nm, '@s', 'two'), { name: '@s/two', genolake: { formats: ['two'] } }, '');
+    fakePlugin(join(nm, 'plain'), { name: 'plain' }, '');
+    // A just-modified node_modules is scanned but not cached (its mtime could repeat).
+    expect(await names(root)).toEqual(['@s/two', 'one']);
+    expect(existsSync(cacheFile(nm))).toBe(false);
+    age(nm, join(nm, '@s'), join(nm, 'one', 'package.json'), join(nm, '@s', 'two', 'package.json'));
+    expect(await names(root)).toEqual(['@s/two', 'one']);
+    expect(existsSync(cacheFile(nm))).toBe(true);
+
+    // Served from the cache: a file changed behind its stamps (same size and times) is not seen.
+    const cached = JSON.parse(readFileSync(cacheFile(nm), 'utf8')) as { plugins: { name: string }[] };
+    expect(cached.plugins.map((p) => p.name)).toEqual(['@s/two', 'one']);
+    expect((await discoverPlugins({ cwd: root, env: {}, cache: true })).find((m) => m.name === 'one')).toMatchObject({ name: 'one', formats: ['one'], source: 'node_modules' });
+
+    // Added in a scope directory.
+    fakePlugin(join(nm, '@s', 'three'), { name: '@s/three', genolake: {} }, '');
+    expect(await names(root)).toEqual(['@s/three', '@s/two', 'one']);
+    // Removed at the top level.
+    age(nm, join(nm, '@s'), join(nm, '@s', 'three', 'package.json'));
+    await names(root);
+    rmSync(join(nm, 'one'), { recursive: true });
+    expect(await names(root)).toEqual(['@s/three', '@s/two']);
+    // A plugin's package.json edited in place.
+    age(nm, join(nm, '@s'));
+    await names(root);
+    writeFileSync(join(nm, '@s', 'two', 'package.json'), JSON.stringify({ name: '@s/two', version: '2.0.0', genolake: { formats: ['two', 'deux'] } }));
+    expect((await discoverPlugins({ cwd: root, env: {}, cache: true })).find((m) => m.name === '@s/two')).toMatchObject({ version: '2.0.0', formats: ['two', 'deux'] });
+    // A linked package (a workspace) that becomes a plugin without node_modules changing.
+    const ws = fakePlugin(join(root, 'ws'), { name: 'ws' }, '');
+    symlinkSync(ws, join(nm, 'ws'), 'dir');
+    age(nm, join(nm, '@s'), join(nm, '@s', 'two', 'package.json'), join(ws, 'package.json'));
+    expect(await names(root)).toEqual(['@s/three', '@s/two']);
+    expect(await names(root)).toEqual(['@s/three', '@s/two']);
+    writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'ws', version: '1.0.0', keywords: ['genolake-plugin'] }));
+    expect(await names(root)).toEqual(['@s/three', '@s/two', 'ws']);
+    // A package manager's install record rewritten (it may have rewritten packages in place).
+    age(join(ws, 'package.json'));
+    await names(root);
+    writeFileSync(join(nm, 'plain', 'package.json'), JSON.stringify({ name: 'plain', genolake: {} }));
+    age(join(nm, 'plain', 'package.json'));
+    writeFileSync(join(nm, '.package-lock.json'), '{}');
+    expect(await names(root)).toContain('plain');
+  });
+
+  it('never uses the cache unless asked', async () => {
+    const nm = join(root, 'node_modules');
+    fakePlugin(join(nm, 'one'), { name: 'one', genolake: {} }, '');
+    age(nm, join(nm, 'one', 'package.json'));
+    await discoverPlugins({ cwd: root, env: {} });
+    expect(existsSync(join(nm, '.cache'))).toBe(false);
   });
 });
 
