@@ -3,7 +3,7 @@
  * holding chunks of virtual offsets, plus a linear index (tbi) or per-bin loffsets (csi) that
  * give a lower bound on where records overlapping a position can start.
  */
-import type { VirtualOffset } from '../bgzf/virtual-offset.js';
+import { type VirtualOffset, coffset } from '../bgzf/virtual-offset.js';
 import type { TabixConfig } from '../tabix/config.js';
 import { binStart, metaBin, parentBin, reg2bin, reg2bins } from './bins.js';
 
@@ -80,6 +80,39 @@ export class BinningIndex {
       for (const c of ref.bins.get(b) ?? []) if (c.end > min) found.push({ beg: Math.max(c.beg, min), end: c.end });
     }
     return mergeChunks(found);
+  }
+
+  private starts: number[] | undefined;
+
+  /**
+   * Every compressed block offset the index knows, sorted and unique: the blocks of chunk
+   * begins and ends, linear-index entries (tbi), bin loffsets (csi) and the metadata
+   * pseudo-bin, over all references. Each is the start of a BGZF block (a virtual offset's
+   * coffset always is), so a query may end a read at the next one. Built once, on first use.
+   */
+  blockStarts(): readonly number[] {
+    if (this.starts) return this.starts;
+    const all = new Set<number>();
+    for (const ref of this.refs) {
+      for (const chunks of ref.bins.values()) for (const c of chunks) all.add(coffset(c.beg)).add(coffset(c.end));
+      for (const v of ref.linear) all.add(coffset(v));
+      for (const v of ref.loffsets.values()) all.add(coffset(v));
+      if (ref.meta) all.add(coffset(ref.meta.begin)).add(coffset(ref.meta.end));
+    }
+    return (this.starts = [...all].sort((a, b) => a - b));
+  }
+
+  /** The smallest known block start after compressed offset `offset`, or undefined past the last. */
+  nextBlockStart(offset: number): number | undefined {
+    const s = this.blockStarts();
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return s[lo];
   }
 
   /** The metadata pseudo-bin number for this scheme. */

@@ -37,7 +37,8 @@ Querying:
    -h, --print-header     print the header before the records
    -H, --only-header      print only the header
    -R, --regions FILE     regions from a BED file (or CHR<TAB>POS lines)
-       --explain          also print the planned ranged reads and totals on stderr
+       --explain          print the planned ranged reads and their total (an upper bound)
+                          on stderr, then what was fetched
 Regions: chr, chr:beg, chr:beg-end (1-based, inclusive).
 `;
 
@@ -122,10 +123,13 @@ export const tabixCommand: CommandSpec = {
       const regions = regionsFile ? await readRegions(ctx, regionsFile) : regionTexts.map((t) => queryRegion(t, new Set(indexed.index.names)));
       const explain = args.options.has('explain') ? await indexed.explain(regions) : undefined;
       if (explain) ctx.io.stderr.write(formatExplain(file, explain));
-      for (const r of regions) {
-        for await (const line of indexed.query(r)) await sink.write(Buffer.concat([line, NL]));
-      }
-      if (explain) ctx.io.stderr.write(`explain: done: ${indexed.stats.requests} requests, ${indexed.stats.bytes} bytes\n`);
+      // One batch: bytes shared by several regions are fetched once; output stays region by region.
+      // Lines go out in ~64 KiB writes: 3,436 lines written one by one to a pipe took 140-235 ms
+      // on the bench VM, batched 23-66 ms.
+      const out = new LineBuffer((chunk) => sink.write(chunk));
+      for await (const line of indexed.queryAll(regions)) await out.push(line);
+      await out.flush();
+      if (explain) ctx.io.stderr.write(`explain: fetched: ${indexed.stats.requests} requests, ${indexed.stats.bytes} bytes\n`);
       return 0;
     } catch (e) {
       return reportError('tabix', ctx.io.stderr, e);
@@ -134,6 +138,28 @@ export const tabixCommand: CommandSpec = {
 };
 
 const NL = Buffer.from('\n');
+
+/** Lines (newline added) gathered into writes of about 64 KiB. */
+class LineBuffer {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(private readonly write: (chunk: Uint8Array) => Promise<void>) {}
+
+  async push(line: Uint8Array): Promise<void> {
+    this.parts.push(line, NL);
+    this.size += line.length + 1;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const chunk = Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    await this.write(chunk);
+  }
+}
 
 /**
  * A region argument. A reversed range (chr:300-200) is an empty region: htslib 1.16's tabix
@@ -149,15 +175,19 @@ function queryRegion(text: string, names: Set<string>): Region {
   return parseRegion(text, names);
 }
 
-/** The --explain plan: the index read, each bounded range (coalesced), then the totals. */
+/**
+ * The --explain plan: the index read, each planned bounded request (coalesced within and across
+ * regions) with the regions using it, then the total. The total is an upper bound, since a
+ * region stops at its first record past its end; "fetched", printed after the query, is exact.
+ */
 function formatExplain(file: string, e: Explain): string {
   const lines = [`explain: index ${e.index.key}: head + get 0-${e.index.bytes - 1} (${e.index.bytes} bytes)`];
-  if (e.spans.length > 0) lines.push(`explain: ${file}: head (size)`);
-  for (const s of e.spans) {
-    const r = s.region;
-    lines.push(`explain: ${r.contig}:${r.start + 1}-${r.end}: get offset ${s.offset} length ${s.length} (bytes ${s.offset}-${s.offset + s.length - 1})`);
+  if (e.fetches.length > 0) lines.push(`explain: ${file}: head (size)`);
+  const name = (r: Region): string => (r.end === Infinity ? (r.start === 0 ? r.contig : `${r.contig}:${r.start + 1}`) : `${r.contig}:${r.start + 1}-${r.end}`);
+  for (const f of e.fetches) {
+    lines.push(`explain: get offset ${f.offset} length ${f.length} (bytes ${f.offset}-${f.offset + f.length - 1}) for ${f.regions.map(name).join(' ')}`);
   }
-  lines.push(`explain: total: ${e.requests} requests, ${e.bytes} bytes`);
+  lines.push(`explain: planned (upper bound): ${e.requests} requests, ${e.bytes} bytes`);
   return `${lines.join('\n')}\n`;
 }
 

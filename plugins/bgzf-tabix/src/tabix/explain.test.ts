@@ -1,7 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
-import { type GetOptions, MemoryStore, type ObjectStore, createHost } from '@genolake/core';
+import { type GetOptions, MemoryStore, type ObjectStore, createHost, parseRegion } from '@genolake/core';
 import { describe, expect, it } from 'vitest';
 import { BinningIndex } from '../binning/index.js';
+import { MAX_BLOCK_SIZE } from '../bgzf/block.js';
 import { Writer } from '../bgzf/writer.js';
 import * as vo from '../bgzf/virtual-offset.js';
 import bgzfTabix from '../plugin.js';
@@ -79,6 +80,79 @@ describe('tabix query plans', () => {
     expect(store.heads).toBe(1); // the data size, to bound the last block
     expect(store.gets[0]).toEqual({ offset: 0, length: plan[0]!.length });
     expect(f.stats).toEqual({ requests: 2, bytes: plan[0]!.length });
+    // This index is sparse (it knows no block start after \`second\`): the last block is then
+    // bounded by the largest block size, clipped to the file.
+    expect(plan[0]!.length).toBe(Math.min(second + MAX_BLOCK_SIZE, gz.length));
+  });
+
+  it('ends each span at a block boundary: the next block start the index knows, within 64 KiB', async () => {
+    const { gz } = await makeVcf(12_000); // ~150 KiB of ~320-byte blocks
+    const store = counting(new MemoryStore('mem://t'));
+    await store.put('a.vcf.gz', gz);
+    const index = await buildIndex(fromBytes(gz).stream(), { config: PRESETS.vcf! });
+    const f = new IndexedFile(index, store, 'a.vcf.gz');
+    const starts = new Set<number>([gz.length]);
+    for (let o = 0; o < gz.length; o += (gz[o + 16]! | (gz[o + 17]! << 8)) + 1) starts.add(o);
+    let partial = 0;
+    for (const region of [{ contig: 'chr1', start: 1000, end: 5000 }, { contig: 'chr1', start: 40_000, end: 41_000 }, { contig: 'chr2', start: 0, end: 100_000 }]) {
+      for (const s of await f.plan(region)) {
+        const last = vo.coffset(s.vend);
+        if (vo.uoffset(s.vend) === 0) {
+          expect(s.offset + s.length).toBe(last);
+          continue;
+        }
+        partial++;
+        // Through the block holding vend, up to the next start the index knows (these blocks are
+        // small: the index knows one start per 16 kb window, not every block), never 64 KiB.
+        const end = s.offset + s.length;
+        expect(starts.has(end)).toBe(true);
+        expect(end).toBe(Math.min(index.nextBlockStart(last) ?? gz.length, gz.length));
+        expect(end).toBeGreaterThanOrEqual(last + (gz[last + 16]! | (gz[last + 17]! << 8)) + 1);
+        expect(end).toBeLessThan(last + MAX_BLOCK_SIZE);
+      }
+    }
+    expect(partial).toBeGreaterThan(0);
+    // A block start the index knows beyond 64 KiB away does not widen the read: the 64 KiB bound holds.
+    const far = new BinningIndex('tbi', 14, 5, PRESETS.vcf!, ['chr1'], [{ bins: new Map([[4681, [{ beg: vo.make(0, 10), end: vo.make(0, 500) }]]]), loffsets: new Map(), linear: [vo.make(0, 10), vo.make(gz.length - 28, 0)] }]);
+    expect(gz.length - 28).toBeGreaterThan(MAX_BLOCK_SIZE);
+    expect(await new IndexedFile(far, store, 'a.vcf.gz').plan({ contig: 'chr1', start: 0, end: 100 })).toEqual([{ offset: 0, length: MAX_BLOCK_SIZE, vbeg: vo.make(0, 10), vend: vo.make(0, 500) }]);
+  });
+
+  it('a batch fetches bytes shared by several regions once, and prints each region in turn', async () => {
+    const { gz } = await makeVcf(3000);
+    const host = await createHost();
+    await host.use(bgzfTabix());
+    const inner = (await host.openStore('mem://b/')) as ObjectStore;
+    await inner.put('a.vcf.gz', gz);
+    await inner.put('a.vcf.gz.tbi', encodeTbi(await buildIndex(fromBytes(gz).stream(), { config: PRESETS.vcf! })));
+    const regions = ['chr1:1000-5000', 'chr1:3000-6000', 'chr2:100-200', 'chr1:1000-5000'];
+    const one = await Promise.all(regions.map((r) => tabixCmd(host, ['mem://b/a.vcf.gz', r])));
+    const r = await tabixCmd(host, ['--explain', 'mem://b/a.vcf.gz', ...regions]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(one.map((x) => x.stdout).join('')); // overlapping regions repeat lines
+    expect(r.stdout.split('\n').length).toBeGreaterThan(100);
+    const fetches = [...r.stderr.matchAll(/explain: get offset (\d+) length (\d+) \(bytes \d+-\d+\) for (.+)/g)];
+    expect(fetches.length).toBeLessThan(regions.length);
+    expect(fetches.some((m) => m[3]!.startsWith('chr1:1000-5000 chr1:3000-6000'))).toBe(true);
+    const planned = /explain: planned \(upper bound\): (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
+    const fetched = /explain: fetched: (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
+    expect(Number(fetched[1])).toBeLessThanOrEqual(Number(planned[1]));
+    expect(Number(fetched[2])).toBeLessThanOrEqual(Number(planned[2]));
+    // The library through a counting store: the same reads, no byte twice, fewer than region by region.
+    const store = counting(inner);
+    const f = await IndexedFile.open(store, 'a.vcf.gz');
+    const names = new Set(f.index.names);
+    const parsed = regions.map((t) => parseRegion(t, names));
+    let n = 0;
+    for await (const _ of f.queryAll(parsed)) n++;
+    expect(n).toBe(r.stdout.split('\n').length - 1);
+    const data = store.gets.slice(1).map((g) => [g!.offset, g!.offset + g!.length] as const).sort((a, b) => a[0] - b[0]);
+    expect(data.every((g, i) => i === 0 || data[i - 1]![1] <= g[0])).toBe(true);
+    expect(f.stats).toEqual({ requests: Number(fetched[1]), bytes: Number(fetched[2]) });
+    const alone = counting(inner);
+    const g = await IndexedFile.open(alone, 'a.vcf.gz');
+    for (const region of parsed) for await (const _ of g.query(region)) void _;
+    expect(g.stats.bytes).toBeGreaterThan(f.stats.bytes);
   });
 
   it('answers over mem:// as over a local file, --explain totals match the requests made, none open-ended', async () => {
@@ -106,8 +180,8 @@ describe('tabix query plans', () => {
       .map((l) => `${l}\n`)
       .join('');
     expect(r.stdout).toBe(expected);
-    const total = /explain: total: (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
-    const done = /explain: done: (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
+    const total = /explain: planned \(upper bound\): (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
+    const done = /explain: fetched: (\d+) requests, (\d+) bytes/.exec(r.stderr)!;
     expect(done[1]).toBe(total[1]);
     expect(done[2]).toBe(total[2]);
     // The library, through a counting store: every get is bounded.

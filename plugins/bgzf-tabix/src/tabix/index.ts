@@ -3,6 +3,7 @@ export { buildIndex } from './indexer.js';
 export type { IndexOptions } from './indexer.js';
 export { IndexedFile, loadIndex } from './query.js';
 export type { Span, Explain } from './query.js';
+export type { BatchPlan, PlannedFetch, Unit } from './batch.js';
 export { PRESETS, presetForName } from './config.js';
 export type { TabixConfig, TabixPreset } from './config.js';
 export { encodeTbi, decodeTbi } from './tbi.js';

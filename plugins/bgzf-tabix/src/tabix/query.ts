@@ -1,18 +1,20 @@
 /**
  * Region queries on a tabix/CSI-indexed BGZF object: reads the index once, turns each region's
- * chunks into bounded ranged reads (adjacent and overlapping chunks coalesced; one request for
- * the whole blocks of a span, two for a partially needed last block), inflates the blocks and
- * keeps the lines that overlap the region. Output order and duplicates follow htslib's tabix:
+ * chunks into bounded ranged reads (adjacent and overlapping chunks coalesced, each read ending
+ * at a block boundary the index knows), plans a batch of regions together so that bytes shared
+ * by several regions are fetched once (./batch.ts), inflates the blocks a few at a time and
+ * keeps the lines that overlap each region. Output order and duplicates follow htslib's tabix:
  * regions are answered one after another, so overlapping regions repeat lines.
  */
-import { NotFoundError, type ObjectStore, type Region } from '@genolake/core';
-import type { BinningIndex } from '../binning/index.js';
+import { CorruptDataError, NotFoundError, type ObjectStore, type Region } from '@genolake/core';
 import type { ByteSource } from '@genolake/core/plugin';
-import { MAX_BLOCK_SIZE } from '../bgzf/block.js';
+import type { BinningIndex } from '../binning/index.js';
+import { MAX_BLOCK_SIZE, decompressBlock, parseHeader } from '../bgzf/block.js';
 import { Reader, type ReadStats } from '../bgzf/reader.js';
 import * as vo from '../bgzf/virtual-offset.js';
 import { fromObject } from '../source.js';
 import { decodeCsi } from '../csi/csi.js';
+import { type BatchPlan, planBatch } from './batch.js';
 import { parseLine } from './record.js';
 import { decodeTbi } from './tbi.js';
 
@@ -28,14 +30,23 @@ export interface Span {
   vend: vo.VirtualOffset;
 }
 
-/** What a query costs, for `tabix --explain`: the index read, then each ranged read. */
+/**
+ * What a batch of queries may cost, for `tabix --explain`: the index read, then each bounded
+ * request a complete read of every span makes. An upper bound: a region's query stops at its
+ * first record past the region's end, so later spans of it may never be fetched (`stats` after
+ * the query is the exact count).
+ */
 export interface Explain {
   index: { key: string; bytes: number };
-  spans: { region: Region; offset: number; length: number }[];
-  /** Requests and bytes including the index (head + ranged get). */
+  /** Planned requests in order, each with the regions that use its bytes. */
+  fetches: { regions: Region[]; offset: number; length: number }[];
+  /** Upper bound on requests and bytes, index (head + ranged get) and the data's head included. */
   requests: number;
   bytes: number;
 }
+
+/** Blocks inflated at once while reading a span: 2 at first, doubling to 16 (~1 MiB inflated). */
+const WINDOW_MAX = 16;
 
 /**
  * Loads the index of `key`: `indexKey` if given, else `key.tbi`, then `key.csi`. Reads it with
@@ -104,9 +115,14 @@ export class IndexedFile {
   /**
    * Planned reads for a region (empty for a contig the index does not know, and for an empty or
    * reversed region, as tabix). Chunks whose bytes overlap or touch are coalesced into one
-   * request. A chunk ending inside a block needs that block whole, whose size is only known
-   * from its header: the request then extends by the largest block size (64 KiB), clipped to
-   * the file, so each span stays one bounded request instead of a header read plus a block read.
+   * request. A chunk ending inside a block needs that block whole, whose size is only in its
+   * header; the request then ends at the next block start the index knows (every chunk
+   * boundary and linear-index entry is one): with bgzip's ~64 KiB blocks that is usually the
+   * end of the last block needed, with smaller blocks a few blocks further at most. When the
+   * index knows no block start within 64 KiB (a sparse index), the request extends by the
+   * largest block size instead; both are clipped to the file. Either way a span stays one
+   * bounded request rather than a header read plus a block read. On the bench VCF this took a
+   * region's data read from ~78 KiB to the ~28 KiB its blocks hold (docs/benchmarks.md).
    */
   async plan(region: Region): Promise<Span[]> {
     const id = this.index.refId(region.contig);
@@ -117,7 +133,8 @@ export class IndexedFile {
     const spans: Span[] = [];
     for (const c of chunks) {
       const start = vo.coffset(c.beg);
-      const end = Math.min(size, vo.uoffset(c.end) > 0 ? vo.coffset(c.end) + MAX_BLOCK_SIZE : vo.coffset(c.end));
+      const last = vo.coffset(c.end);
+      const end = Math.min(size, vo.uoffset(c.end) > 0 ? Math.min(last + MAX_BLOCK_SIZE, this.index.nextBlockStart(last) ?? Infinity) : last);
       const prev = spans[spans.length - 1];
       if (prev && start <= prev.offset + prev.length) {
         prev.length = Math.max(prev.length, end - prev.offset);
@@ -129,51 +146,119 @@ export class IndexedFile {
     return spans;
   }
 
-  /** The reads regions would cost, without reading any data block. */
+  /** The read schedule of a batch of regions: their spans, the units fetched once, what is kept. */
+  async planAll(regions: Region[]): Promise<BatchPlan> {
+    const perRegion: { region: Region; spans: Span[] }[] = [];
+    for (const region of regions) perRegion.push({ region, spans: await this.plan(region) });
+    return planBatch(perRegion);
+  }
+
+  /** The reads a batch of regions may cost (an upper bound), without reading any data block. */
   async explain(regions: Region[]): Promise<Explain> {
-    const spans: Explain['spans'] = [];
-    for (const region of regions) for (const s of await this.plan(region)) spans.push({ region, offset: s.offset, length: s.length });
+    const plan = await this.planAll(regions);
+    const fetches = plan.fetches.map((f) => ({ regions: f.regions.map((r) => regions[r]!), offset: f.offset, length: f.length }));
     return {
       index: { key: this.indexRead.key, bytes: this.indexRead.bytes },
-      spans,
-      requests: this.indexRead.requests + (this.size ? 1 : 0) + spans.length,
-      bytes: this.indexRead.bytes + spans.reduce((n, s) => n + s.length, 0),
+      fetches,
+      requests: this.indexRead.requests + (this.size ? 1 : 0) + fetches.length,
+      bytes: this.indexRead.bytes + fetches.reduce((n, f) => n + f.length, 0),
     };
   }
 
-  /** Uncompressed bytes of a span, from vbeg to vend. */
-  private async spanBytes(span: Span): Promise<Uint8Array> {
-    const blocks = await this.reader.readSpan(span.offset, span.length, vo.coffset(span.vend), vo.uoffset(span.vend) > 0);
-    const parts: Uint8Array[] = [];
-    for (const b of blocks) {
-      const from = b.coffset === vo.coffset(span.vbeg) ? vo.uoffset(span.vbeg) : 0;
-      const to = b.coffset === vo.coffset(span.vend) ? vo.uoffset(span.vend) : b.data.length;
-      if (to > from) parts.push(b.data.subarray(from, to));
-    }
-    return Buffer.concat(parts);
+  /** Lines (without newline) overlapping the region, in file order. */
+  query(region: Region): AsyncGenerator<Uint8Array> {
+    return this.queryAll([region]);
   }
 
-  /** Lines (without newline) overlapping the region, in file order. */
-  async *query(region: Region): AsyncGenerator<Uint8Array> {
-    const want = Buffer.from(region.contig, 'latin1');
-    const config = this.index.config;
-    const meta = config.meta.charCodeAt(0);
-    for (const span of await this.plan(region)) {
-      const bytes = await this.spanBytes(span);
-      let pos = 0;
-      while (pos < bytes.length) {
-        let nl = bytes.indexOf(10, pos);
-        if (nl < 0) nl = bytes.length;
-        const line = bytes.subarray(pos, nl);
-        pos = nl + 1;
-        if (line.length === 0 || line[0] === meta) continue;
-        const r = parseLine(line[line.length - 1] === 13 ? line.subarray(0, -1) : line, config);
-        if (typeof r === 'string') continue;
-        if (!want.equals(line.subarray(r.nameStart, r.nameEnd))) continue;
-        if (r.beg >= region.end) return; // sorted: nothing further can overlap
-        if (r.end > region.start) yield line;
+  /**
+   * Lines overlapping each region, region after region (as htslib's tabix: a line in two
+   * overlapping regions comes twice). Planned as one batch: each unit of bytes is fetched once
+   * however many regions use it (within the limits of ./batch.ts), fetched only when a region
+   * reaches it, and released after the last region needing it.
+   */
+  async *queryAll(regions: Region[]): AsyncGenerator<Uint8Array> {
+    const plan = await this.planAll(regions);
+    const resident = new Map<number, Uint8Array>();
+    for (let r = 0; r < plan.regions.length; r++) {
+      const { region, spans } = plan.regions[r]!;
+      const want = Buffer.from(region.contig, 'latin1');
+      const config = this.index.config;
+      const meta = config.meta.charCodeAt(0);
+      spans: for (const { span, unit } of spans) {
+        const u = plan.units[unit]!;
+        let data = resident.get(unit);
+        if (!data) resident.set(unit, (data = await this.reader.fetch(u.offset, u.length)));
+        for await (const lines of this.spanLines(data, u.offset, span)) {
+          for (const line of lines) {
+            if (line.length === 0 || line[0] === meta) continue;
+            const rec = parseLine(line[line.length - 1] === 13 ? line.subarray(0, -1) : line, config);
+            if (typeof rec === 'string') continue;
+            if (!want.equals(line.subarray(rec.nameStart, rec.nameEnd))) continue;
+            if (rec.beg >= region.end) break spans; // sorted: nothing further can overlap
+            if (rec.end > region.start) yield line;
+          }
+        }
       }
+      const keep = plan.keepAfter[r]!;
+      for (const k of [...resident.keys()]) if (!keep.has(k)) resident.delete(k);
     }
+  }
+
+  /**
+   * The lines of a span (from `vbeg` to `vend`), from the fetched bytes of its unit (which
+   * start at file offset `base`). Blocks are inflated a window at a time and the lines of each
+   * window handed out together, so only a window of inflated data is live; a line crossing
+   * blocks is joined.
+   */
+  private async *spanLines(data: Uint8Array, base: number, span: Span): AsyncGenerator<Uint8Array[]> {
+    const name = this.reader.name;
+    const first = vo.coffset(span.vbeg);
+    const last = vo.coffset(span.vend);
+    const includeLast = vo.uoffset(span.vend) > 0;
+    let pos = span.offset - base;
+    let carry: Uint8Array | undefined;
+    for (let window = 2; ; window = Math.min(window * 2, WINDOW_MAX)) {
+      const pending: Promise<{ coffset: number; data: Uint8Array }>[] = [];
+      while (pending.length < window) {
+        const coffset = base + pos;
+        if (coffset > last || (coffset === last && !includeLast)) break;
+        const header = parseHeader(data, pos, name, coffset);
+        if (header === null) throw new CorruptDataError(`${name}: gzip member at compressed offset ${coffset} is not a BGZF block`);
+        if (header === undefined || data.length - pos < header.blockSize) {
+          throw new CorruptDataError(`${name}: truncated BGZF block at compressed offset ${coffset} (file or index is corrupt)`);
+        }
+        const raw = data.subarray(pos, pos + header.blockSize);
+        pending.push(decompressBlock(raw, header, name, coffset).then((d) => ({ coffset, data: d })));
+        pos += header.blockSize;
+      }
+      if (pending.length === 0) break;
+      const lines: Uint8Array[] = [];
+      for (const b of await Promise.all(pending)) {
+        const from = b.coffset === first ? vo.uoffset(span.vbeg) : 0;
+        const to = b.coffset === last ? vo.uoffset(span.vend) : b.data.length;
+        if (to <= from) continue;
+        const piece = Buffer.from(b.data.buffer, b.data.byteOffset + from, to - from);
+        let at = 0;
+        let nl = piece.indexOf(10);
+        if (carry) {
+          if (nl < 0) {
+            carry = Buffer.concat([carry, piece]);
+            continue;
+          }
+          lines.push(Buffer.concat([carry, piece.subarray(0, nl)]));
+          carry = undefined;
+          at = nl + 1;
+          nl = piece.indexOf(10, at);
+        }
+        for (; nl >= 0; nl = piece.indexOf(10, at)) {
+          lines.push(piece.subarray(at, nl));
+          at = nl + 1;
+        }
+        if (at < piece.length) carry = piece.subarray(at);
+      }
+      if (lines.length > 0) yield lines;
+    }
+    if (carry && carry.length > 0) yield [carry];
   }
 
   /** The header lines (meta-character lines and skipped lines at the top), one bounded read at a time. */
