@@ -12,7 +12,7 @@ import { writableSink } from '../fs.js';
 import { KeyIndexBuilder } from '../keyindex/builder.js';
 import { KeyIndex, type PlannedRead } from '../keyindex/lookup.js';
 import { intOption, parseArgs, stringOption } from './args.js';
-import { reportError } from './report.js';
+import { envOf, reportError } from './report.js';
 
 const HELP = `Usage: genolake keyindex build [OPTIONS] FILE
        genolake keyindex query [OPTIONS] FILE KEY [KEY ...]
@@ -73,7 +73,7 @@ export const keyindexCommand: CommandSpec = {
         const attr = stringOption(args, 'attr');
         const out = stringOption(args, 'output') ?? `${file}.gki`;
         if (!args.options.has('force') && (await exists(ctx.host, out))) throw new AlreadyExistsError(`keyindex: the index file ${out} exists; use -f to overwrite`);
-        const source = await openSource(ctx.host, file, { storeOptions: { readOnly: true } });
+        const source = await openSource(ctx.host, file, { storeOptions: { readOnly: true, ...envOf(ctx) } });
         const builder = new KeyIndexBuilder({
           spec: {
             column: intOption('keyindex', args, 'column', 1) ?? (attr ? 9 : 1),
@@ -86,7 +86,7 @@ export const keyindexCommand: CommandSpec = {
           memoryBytes: (intOption('keyindex', args, 'memory', 1, 1 << 20) ?? 64) << 20,
           onWarning: (m) => ctx.io.stderr.write(`keyindex: warning: ${m}\n`),
         });
-        const sink = await openSink(ctx.host, out);
+        const sink = await openSink(ctx.host, out, { storeOptions: envOf(ctx) });
         try {
           for await (const chunk of builder.build(source.stream())) await sink.write(chunk);
         } catch (e) {
@@ -97,9 +97,9 @@ export const keyindexCommand: CommandSpec = {
         return 0;
       }
       if (keys.length === 0) throw new InvalidArgumentError('keyindex query: give at least one KEY');
-      const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true });
+      const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true, ...envOf(ctx) });
       const indexUrl = stringOption(args, 'index');
-      const index = indexUrl ? await resolveObjectUrl(ctx.host, indexUrl, { readOnly: true }) : undefined;
+      const index = indexUrl ? await resolveObjectUrl(ctx.host, indexUrl, { readOnly: true, ...envOf(ctx) }) : undefined;
       const ki = await KeyIndex.open(store, key, index);
       const opts = { prefix: args.options.has('prefix'), ignoreCase: args.options.has('ignore-case') };
       if (args.options.has('explain')) {

@@ -15,3 +15,8 @@ export function reportError(command: string, stderr: NodeJS.WritableStream, e: u
   stderr.write(`${command}: ${e instanceof Error ? e.message : String(e)}\n`);
   return 1;
 }
+
+/** Store options carrying the command's environment (credentials, endpoints) when it has one. */
+export function envOf(ctx: { env?: Record<string, string | undefined> }): { env?: Record<string, string | undefined> } {
+  return ctx.env ? { env: ctx.env } : {};
+}

@@ -16,7 +16,7 @@ import { buildIndex } from '../tabix/indexer.js';
 import { type Explain, IndexedFile } from '../tabix/query.js';
 import { encodeTbi } from '../tabix/tbi.js';
 import { intOption, parseArgs, stringOption } from './args.js';
-import { reportError } from './report.js';
+import { envOf, reportError } from './report.js';
 
 const HELP = `Usage: genolake tabix [OPTIONS] FILE [REGION ...]
 Index a sorted BGZF text file (.tbi or .csi) or query it by region, like htslib's tabix.
@@ -94,7 +94,7 @@ export const tabixCommand: CommandSpec = {
         const csi = args.options.has('csi') || args.options.has('min-shift');
         const out = `${file}.${csi ? 'csi' : 'tbi'}`;
         if (!args.options.has('force') && (await exists(ctx, out))) throw new AlreadyExistsError(`tabix: the index file ${out} exists; use -f to overwrite`);
-        const source = await openSource(ctx.host, file, { storeOptions: { readOnly: true } });
+        const source = await openSource(ctx.host, file, { storeOptions: { readOnly: true, ...envOf(ctx) } });
         const index = await buildIndex(source.stream(), {
           config,
           format: csi ? 'csi' : 'tbi',
@@ -103,12 +103,12 @@ export const tabixCommand: CommandSpec = {
           threads: intOption('tabix', args, 'threads', 1, 1024),
           onWarning: (m) => ctx.io.stderr.write(`tabix: warning: ${m}\n`),
         });
-        const sink = await openSink(ctx.host, out);
+        const sink = await openSink(ctx.host, out, { storeOptions: envOf(ctx) });
         await sink.write(csi ? encodeCsi(index) : encodeTbi(index));
         await sink.end();
         return 0;
       }
-      const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true });
+      const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true, ...envOf(ctx) });
       const indexed = await IndexedFile.open(store, key);
       const sink = writableSink(ctx.io.stdout, '-', false);
       if (args.options.has('list-chroms')) {
