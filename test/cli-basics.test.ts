@@ -1,11 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIO, main } from '@genolake/cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'genolake-cli-basics-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * A directory none of whose ancestors holds a node_modules (where discovery would find the
+ * workspace's plugins): the temp dir normally, another writable place if a tool linked
+ * node_modules into it.
+ */
+function isolatedDir(): string {
+  for (const base of [tmpdir(), '/var/tmp', '/dev/shm']) {
+    let ok = existsSync(base);
+    for (let d = base; ok && d !== dirname(d); d = dirname(d)) if (existsSync(join(d, 'node_modules'))) ok = false;
+    if (ok && !existsSync('/node_modules')) return mkdtempSync(join(base, 'genolake-isolated-'));
+  }
+  throw new Error('no directory without a node_modules ancestor for the isolated discovery test');
+}
 
 async function run(argv: string[], env: Record<string, string | undefined> = {}) {
   const io = captureIO();
@@ -65,7 +79,7 @@ describe('genolake CLI basics', () => {
     // With no store plugins discoverable (the workspace installs them all), a known scheme names
     // the package to install.
     const isolated = captureIO();
-    const s3code = await main(['info', 's3://bucket/ds'], isolated, { cwd: tmp, env: {}, installDir: null });
+    const s3code = await main(['info', 's3://bucket/ds'], isolated, { cwd: isolatedDir(), env: {}, installDir: null });
     const s3 = { code: s3code, err: isolated.err() };
     expect(s3.code).toBe(1);
     expect(s3.err).toMatch(/^genolake: .*s3:\/\/.*npm install @genolake\/store-s3\)\n$/);

@@ -60,7 +60,11 @@ export interface ByteSource {
   readonly object?: { store: ObjectStore; key: string };
 }
 
-/** Output of a query or export: stdout, a file, or an object (streamed). */
+/**
+ * Output of a query or export: stdout, a file, or an object (streamed). The caller that opened a
+ * sink ends it (the CLI ends `ctx.output` only after the driver succeeded, so a failed export
+ * publishes nothing); drivers write to it and never call `end()`.
+ */
 export interface ByteSink {
   readonly name: string;
   write(chunk: Uint8Array | string): Promise<void>;
