@@ -1,7 +1,8 @@
 /**
- * Streaming VCF reader: one entry sniffs its source (gzip and BGZF are inflated through
- * bgzf-tabix, anything else is plain text), reads the header, then yields records in batches.
- * Memory is bounded by one inflated chunk and one batch.
+ * Streaming variant reader: one entry sniffs its source (gzip and BGZF are inflated through
+ * bgzf-tabix; then BCF by its magic, anything else is VCF text), reads the header, then yields
+ * records in batches. Both formats give the same Header and VcfRecord model. Memory is bounded
+ * by one inflated chunk and one batch.
  */
 import { InputError, type ByteSource } from '@genolake/core';
 import { bgzf } from '@genolake/bgzf-tabix';
@@ -9,6 +10,8 @@ import { Header } from '../header/header.js';
 import type { VcfRecord } from '../record/record.js';
 import { RecordParser } from '../record/parser.js';
 import { lineBatches, type LineBatch } from './lines.js';
+import { BcfRecords } from '../bcf/reader.js';
+import { isBcf } from '../bcf/header.js';
 
 export interface OpenOptions {
   threads?: number;
@@ -43,12 +46,15 @@ export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promis
 
 const latin1 = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
 
+/** Where a reader's records come from (VCF lines or BCF records), counting into the reader. */
+type RecordSource = (size: number, reader: Reader) => AsyncGenerator<VcfRecord[]>;
+
 export class Reader {
   /** Records read so far. */
   count = 0;
-  /** Line number of the last line read (1-based). */
+  /** VCF: line number of the last line read (1-based). BCF: number of the last record read. */
   lineNo = 0;
-  private constructor(readonly header: Header, readonly name: string, private readonly it: AsyncIterator<LineBatch>, private pending: LineBatch | undefined, private pendingFrom: number, private readonly warn?: (m: string) => void) {}
+  private constructor(readonly header: Header, readonly name: string, readonly format: 'vcf' | 'bcf', private readonly source: RecordSource) {}
 
   static async open(source: ByteSource, options: OpenOptions = {}): Promise<Reader> {
     const raw = await peek(source.stream(options.signal ? { signal: options.signal } : {}), 2);
@@ -60,9 +66,14 @@ export class Reader {
       });
     }
     const inflated = await peek(bytes, 4);
-    const h = inflated.head;
-    if (h[0] === 0x42 && h[1] === 0x43 && h[2] === 0x46 && h[3] === 2) throw new InputError(`${source.name}: BCF input is not supported yet; convert it with \`bcftools view -Oz\` first`);
+    if (isBcf(inflated.head)) return Reader.fromBcf(inflated.rest, source.name, options.onWarning);
     return Reader.fromText(inflated.rest, source.name, options.onWarning);
+  }
+
+  /** BCF from its decompressed bytes. */
+  static async fromBcf(stream: AsyncIterable<Uint8Array>, name: string, warn?: (m: string) => void): Promise<Reader> {
+    const records = await BcfRecords.open(stream, name, warn);
+    return new Reader(records.header, name, 'bcf', (size, reader) => records.batches(size, reader));
   }
 
   static async fromText(stream: AsyncIterable<Uint8Array>, name: string, warn?: (m: string) => void): Promise<Reader> {
@@ -77,7 +88,8 @@ export class Reader {
         const line = latin1(buf, starts[i]!, ends[i]!);
         head.push(line);
         if (line.startsWith('#CHROM')) {
-          const reader = new Reader(Header.parse(head, name), name, it, r.value, i + 1, warn);
+          const header = Header.parse(head, name);
+          const reader = new Reader(header, name, 'vcf', (size, rd) => textBatches(rd, it, r.value, i + 1, size, warn));
           reader.lineNo = head.length;
           return reader;
         }
@@ -88,30 +100,33 @@ export class Reader {
   }
 
   /** Records in batches of about `size`. */
-  async *batches(size = 4096): AsyncGenerator<VcfRecord[]> {
-    const parser = new RecordParser(this.header, this.name, this.warn);
-    let batch: VcfRecord[] = [];
-    let lb = this.pending;
-    let from = this.pendingFrom;
-    this.pending = undefined;
-    while (lb) {
-      const { buf, starts, ends } = lb;
-      for (let i = from; i < starts.length; i++) {
-        this.lineNo++;
-        const a = starts[i]!, z = ends[i]!;
-        if (a === z) continue;
-        if (buf[a] === 0x23) throw new InputError(`${this.name} line ${this.lineNo}: header line after the first record`);
-        batch.push(parser.parse(buf, a, z, this.lineNo));
-        this.count++;
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
-        }
-      }
-      const r = await this.it.next();
-      lb = r.done ? undefined : r.value;
-      from = 0;
-    }
-    if (batch.length) yield batch;
+  batches(size = 4096): AsyncGenerator<VcfRecord[]> {
+    return this.source(size, this);
   }
+}
+
+/** VCF data lines -> records, starting at line `from` of the batch the header ended in. */
+async function* textBatches(reader: Reader, it: AsyncIterator<LineBatch>, first: LineBatch, from: number, size: number, warn?: (m: string) => void): AsyncGenerator<VcfRecord[]> {
+  const parser = new RecordParser(reader.header, reader.name, warn);
+  let batch: VcfRecord[] = [];
+  let lb: LineBatch | undefined = first;
+  while (lb) {
+    const { buf, starts, ends } = lb;
+    for (let i = from; i < starts.length; i++) {
+      reader.lineNo++;
+      const a = starts[i]!, z = ends[i]!;
+      if (a === z) continue;
+      if (buf[a] === 0x23) throw new InputError(`${reader.name} line ${reader.lineNo}: header line after the first record`);
+      batch.push(parser.parse(buf, a, z, reader.lineNo));
+      reader.count++;
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    const r = await it.next();
+    lb = r.done ? undefined : r.value;
+    from = 0;
+  }
+  if (batch.length) yield batch;
 }
