@@ -22,8 +22,12 @@ function readNumber(dv: DataView, at: number, type: number): number {
   }
 }
 
+/** Value width by type byte (0: not fixed-width); a table, as every record's check calls it. */
+const SIZE_OF = new Uint8Array(256);
+for (const [c, n] of Object.entries(SIZE)) SIZE_OF[c.charCodeAt(0)] = n;
+
 function sizeOf(type: number): number {
-  return SIZE[String.fromCharCode(type)] ?? 0;
+  return SIZE_OF[type]!;
 }
 
 function fmtNum(v: number, type: number): string {

@@ -147,15 +147,24 @@ export class Reader {
   }
 
   private check(rec: Record, at: number, nRef: number): void {
-    const where = `${this.name}: BAM record ${this.count} at uncompressed offset ${at}`;
+    // The location text is built only for an error: this runs for every record.
+    const where = (): string => `${this.name}: BAM record ${this.count} at uncompressed offset ${at}`;
     const refId = rec.refId, next = rec.nextRefId;
-    if (refId < -1 || refId >= nRef || next < -1 || next >= nRef) throw new CorruptDataError(`${where}: reference id ${refId < -1 || refId >= nRef ? refId : next} is not in the header (${nRef} references)`);
-    if (rec.nameLength < 1 || rec.bytes[FIXED_LENGTH + rec.nameLength - 1] !== 0) throw new CorruptDataError(`${where}: read name is not NUL-terminated`);
+    if (refId < -1 || refId >= nRef || next < -1 || next >= nRef) throw new CorruptDataError(`${where()}: reference id ${refId < -1 || refId >= nRef ? refId : next} is not in the header (${nRef} references)`);
+    if (rec.nameLength < 1 || rec.bytes[FIXED_LENGTH + rec.nameLength - 1] !== 0) throw new CorruptDataError(`${where()}: read name is not NUL-terminated`);
     const lSeq = i32(rec.bytes, 16);
-    if (lSeq < 0 || rec.auxOffset > rec.bytes.length) throw new CorruptDataError(`${where}: fields overrun the record (${rec.bytes.length} bytes)`);
+    const auxAt = rec.auxOffset;
+    if (lSeq < 0 || auxAt > rec.bytes.length) throw new CorruptDataError(`${where()}: fields overrun the record (${rec.bytes.length} bytes)`);
     if (this.checkAux) {
-      const aux = rec.aux;
-      for (let p = 0; p < aux.length;) p += auxFieldLength(aux, p, where);
+      // Over the record's bytes from the aux offset (the fields end where the record ends);
+      // a field that does not parse is parsed again over the aux bytes, for the message.
+      const b = rec.bytes;
+      let p = auxAt;
+      try {
+        while (p < b.length) p += auxFieldLength(b, p, '');
+      } catch {
+        auxFieldLength(rec.aux, p - auxAt, where());
+      }
     }
   }
 }

@@ -116,11 +116,18 @@ function split(d: Uint8Array): Uint8Array | undefined {
 function join(data: Uint8Array): Uint8Array {
   const r = new VarintReader(data, 1, 'auxsplit');
   const fields = r.read(), nKeys = r.read();
-  const keys: { tag0: number; tag1: number; type: number; count: number; bytes: number; at: number; end: number; seen: number }[] = [];
+  // Per key, in typed arrays: the hot loop below touches no objects.
+  const tag0 = new Uint8Array(nKeys), tag1 = new Uint8Array(nKeys), type = new Uint8Array(nKeys), width = new Uint8Array(nKeys);
+  const count = new Int32Array(nKeys), at = new Int32Array(nKeys), end = new Int32Array(nKeys), seen = new Int32Array(nKeys);
   let total = 0;
   for (let i = 0; i < nKeys; i++) {
-    const tag0 = r.byte(), tag1 = r.byte(), type = r.byte(), count = r.read(), bytes = r.read();
-    keys.push({ tag0, tag1, type, count, bytes, at: 0, end: 0, seen: 0 });
+    tag0[i] = r.byte();
+    tag1[i] = r.byte();
+    type[i] = r.byte();
+    width[i] = WIDTH[type[i]!]!;
+    count[i] = r.read();
+    const bytes = r.read();
+    end[i] = bytes; // a length until the sections are placed below
     total += bytes;
   }
   if (fields > data.length) throw new CorruptDataError(`codec auxsplit: ${fields} fields in ${data.length} bytes`);
@@ -131,26 +138,34 @@ function join(data: Uint8Array): Uint8Array {
     ids[i] = id;
   }
   let o = r.pos;
-  for (const k of keys) (k.at = o), (o += k.bytes), (k.end = o);
+  for (let k = 0; k < nKeys; k++) (at[k] = o), (o += end[k]!), (end[k] = o);
   if (o !== data.length) throw new CorruptDataError(`codec auxsplit: sections end at ${o}, stream has ${data.length} bytes`);
   const out = new Uint8Array(3 * fields + total);
   let w = 0;
   for (let i = 0; i < fields; i++) {
-    const k = keys[ids[i]!]!;
-    out[w++] = k.tag0;
-    out[w++] = k.tag1;
-    out[w++] = k.type;
-    const width = WIDTH[k.type]!;
-    if (width) {
-      if (k.seen >= k.count) throw new CorruptDataError('codec auxsplit: more values than counted');
-      for (let j = 0; j < width; j++) out[w++] = data[k.at + j * k.count + k.seen]!;
-      k.seen++;
+    const k = ids[i]!;
+    const t = type[k]!;
+    out[w++] = tag0[k]!;
+    out[w++] = tag1[k]!;
+    out[w++] = t;
+    const wd = width[k]!;
+    if (wd) {
+      const n = count[k]!, j = seen[k]!++;
+      if (j >= n) throw new CorruptDataError('codec auxsplit: more values than counted');
+      for (let b = at[k]! + j; b < at[k]! + wd * n; b += n) out[w++] = data[b]!;
+    } else if (t === Z || t === H) {
+      let v = at[k]!;
+      const e = end[k]!;
+      while (v < e && data[v] !== 0) out[w++] = data[v++]!;
+      if (v === e) throw new CorruptDataError('codec auxsplit: unterminated text value');
+      out[w++] = 0;
+      at[k] = v + 1;
     } else {
-      const len = valueLength(data, k.at, k.type);
-      if (len < 0 || k.at + len > k.end) throw new CorruptDataError('codec auxsplit: bad value');
-      out.set(data.subarray(k.at, k.at + len), w);
+      const len = valueLength(data, at[k]!, t);
+      if (len < 0 || at[k]! + len > end[k]!) throw new CorruptDataError('codec auxsplit: bad value');
+      out.set(data.subarray(at[k]!, at[k]! + len), w);
       w += len;
-      k.at += len;
+      at[k] = at[k]! + len;
     }
   }
   if (w !== out.length) throw new CorruptDataError(`codec auxsplit: rebuilt ${w} of ${out.length} bytes`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auxSplitCodec } from './aux-split.js';
 import { qualModelCodec } from './qual-model.js';
+import { qualRansCodec } from './qual-rans.js';
 
 const ctx = { type: 'bytes' as const };
 const round = (c: typeof qualModelCodec, data: Uint8Array): Uint8Array => c.decode(c.encode(data, ctx), ctx);
@@ -23,6 +24,34 @@ describe('paf codecs round-trip exactly', () => {
     for (const d of cases) expect(round(qualModelCodec, d)).toEqual(d);
     const runs = cases[2]!;
     expect(qualModelCodec.encode(runs, ctx).length).toBeLessThan(runs.length / 4);
+  });
+
+  it('qualrans: every model (2-8, 9-64, more values), skewed and flat, smaller than qualcm on binned runs', () => {
+    const r = rng(2);
+    const pick = (levels: number[], skew: number) => () => levels[r() < skew ? 0 : Math.floor(r() * levels.length)]!;
+    const cases = [
+      new Uint8Array(0), new Uint8Array(1000).fill(37), Uint8Array.from([5, 9]), Uint8Array.from([9, 5, 5, 5, 9, 9, 0xff]),
+      Uint8Array.from({ length: 60_000 }, pick([37, 25, 11, 2], 0.9)),
+      Uint8Array.from({ length: 30_000 }, pick([40, 30, 20], 0.2)),
+      Uint8Array.from({ length: 30_000 }, pick([1, 2, 3, 4, 5, 6, 7, 8], 0.5)),
+      Uint8Array.from({ length: 30_000 }, pick(Array.from({ length: 41 }, (_, i) => i), 0.3)),
+      Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7 + Math.floor(r() * 3)) & 0xff),
+      Uint8Array.from({ length: 5000 }, () => Math.floor(r() * 256)),
+      new Uint8Array(300).fill(0xff),
+    ];
+    for (const d of cases) expect(round(qualRansCodec, d)).toEqual(d);
+    const runs = cases[4]!;
+    expect(qualRansCodec.encode(runs, ctx).length).toBeLessThan(qualModelCodec.encode(runs, ctx).length * 1.02);
+  });
+
+  it('qualrans: a damaged stream is an error, not wrong values', () => {
+    const r = rng(3);
+    const d = Uint8Array.from({ length: 20_000 }, () => [37, 25, 11, 2][r() < 0.8 ? 0 : Math.floor(r() * 4)]!);
+    const enc = qualRansCodec.encode(d, ctx);
+    expect(() => qualRansCodec.decode(enc.subarray(0, enc.length - 3), ctx)).toThrow(/qualrans/);
+    const flipped = enc.slice();
+    flipped[flipped.length - 100]! ^= 0x55;
+    expect(() => qualRansCodec.decode(flipped, ctx)).toThrow(/qualrans/);
   });
 
   it('auxsplit: mixed types, arrays, text, repeated and odd tags; unparsable bytes kept as they are', () => {

@@ -5,6 +5,7 @@
 import type { ChunkGroupInput, ColumnBatch, NumericColumn, BinaryColumn, ListColumn } from '@genolake/core';
 import { ByteWriter } from '../aux.js';
 import { encodeRecord } from '../record-buf.js';
+import { referenceLength } from '../cigar.js';
 import { FLAG_UNMAPPED, Record } from '../record.js';
 import { relativeMate } from './mates.js';
 import { pafSchema } from './schema.js';
@@ -20,19 +21,38 @@ class Nums<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array> {
     }
     this.a[this.n++] = v;
   }
-  take(): T { return this.a.slice(0, this.n) as T; }
+  /** The values, as a view (the chunk's buffers are handed over, not copied). */
+  take(): T { return this.a.subarray(0, this.n) as T; }
 }
 
+/** A byte column: values written in place into one growing buffer, offsets beside them. */
 class Bin {
   readonly offsets = new Nums(new Int32Array(1024));
-  readonly data = new ByteWriter();
+  data = new Uint8Array(1 << 16);
+  length = 0;
   constructor() { this.offsets.push(0); }
+  /** The buffer, with room for `n` more bytes at `length`. */
+  room(n: number): Uint8Array {
+    if (this.length + n > this.data.length) {
+      const next = new Uint8Array(Math.max(this.data.length * 2, this.length + n));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    return this.data;
+  }
+  /** Ends the value written since the last call at `length`. */
+  close(length: number): void {
+    this.length = length;
+    this.offsets.push(length);
+  }
   push(b: Uint8Array, from: number, to: number): void {
-    this.data.bytes(b.subarray(from, to));
-    this.offsets.push(this.data.length);
+    const d = this.room(to - from);
+    let at = this.length;
+    for (let k = from; k < to; k++) d[at++] = b[k]!;
+    this.close(at);
   }
   column(kind: 'string' | 'bytes', length: number): BinaryColumn {
-    return { kind, length, offsets: this.offsets.take(), data: this.data.take() };
+    return { kind, length, offsets: this.offsets.take(), data: this.data.subarray(0, this.length) };
   }
 }
 
@@ -70,7 +90,6 @@ export class ChunkColumns {
   private readonly seq = new Bin();
   private readonly qual = new Bin();
   private readonly aux = new Bin();
-  private seqBuf = new Uint8Array(1024);
   private readonly mate = new Int32Array(2);
 
   constructor(private readonly target: GroupTarget = { records: Infinity, bytes: Infinity }) { this.cigarOffsets.push(0); }
@@ -84,39 +103,51 @@ export class ChunkColumns {
     this.gMaxEnd = -Infinity;
   }
 
-  add(rec: Record, dropName: boolean, qualMap: Uint8Array | undefined, aux: Uint8Array): void {
+  /** Appends `rec`; `aux` replaces its aux bytes (tags dropped), else they are taken from the record. */
+  add(rec: Record, dropName: boolean, qualMap: Uint8Array | undefined, aux?: Uint8Array): void {
     const b = rec.bytes;
     this.length++;
     this.rawBytes += b.length;
-    const nl = rec.nameLength;
-    if (dropName) this.name.offsets.push(this.name.data.length);
-    else this.name.push(b, 32, 32 + nl - 1);
-    const flag = rec.flag, pos = rec.pos;
+    const nl = b[8]!, nCigar = b[12]! | (b[13]! << 8);
+    const flag = b[14]! | (b[15]! << 8);
+    const pos = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+    const lSeq = (b[16]! | (b[17]! << 8) | (b[18]! << 16) | (b[19]! << 24)) >>> 0;
+    const co = 32 + nl, so = co + 4 * nCigar, qo = so + ((lSeq + 1) >>> 1), ao = qo + lSeq;
+    if (dropName) this.name.close(this.name.length);
+    else this.name.push(b, 32, co - 1);
     this.flag.push(flag);
     this.pos.push(pos);
-    const span = rec.referenceLength;
+    const span = referenceLength(b, co, nCigar);
     this.span.push(span);
-    this.mapq.push(rec.mapq);
-    const n = rec.cigarCount;
-    for (let i = 0, o = 32 + nl; i < n; i++, o += 4) this.cigarOps.push((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
+    this.mapq.push(b[9]!);
+    for (let o = co; o < so; o += 4) this.cigarOps.push((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
     this.cigarOffsets.push(this.cigarOps.n);
-    const nextRefId = rec.nextRefId;
+    const nextRefId = b[20]! | (b[21]! << 8) | (b[22]! << 16) | (b[23]! << 24);
     this.nextRefId.push(nextRefId);
-    relativeMate(rec.refId, pos, nextRefId, rec.nextPos, rec.tlen, this.mate);
+    const refId = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+    const nextPos = b[24]! | (b[25]! << 8) | (b[26]! << 16) | (b[27]! << 24);
+    const tlen = b[28]! | (b[29]! << 8) | (b[30]! << 16) | (b[31]! << 24);
+    relativeMate(refId, pos, nextRefId, nextPos, tlen, this.mate);
     this.nextPos.push(this.mate[0]!);
     this.tlen.push(this.mate[1]!);
-    const lSeq = rec.seqLength, so = rec.seqOffset;
-    if (this.seqBuf.length < lSeq) this.seqBuf = new Uint8Array(lSeq * 2);
-    const s = this.seqBuf;
-    for (let i = 0; i < lSeq; i++) s[i] = SEQ_LETTERS[(b[so + (i >> 1)]! >> ((~i & 1) << 2)) & 15]!;
-    this.seq.push(s, 0, lSeq);
-    const qo = rec.qualOffset;
+    // Bases as letters and qualities, written straight into their columns.
+    const s = this.seq.room(lSeq);
+    let at = this.seq.length;
+    for (let i = 0; i + 1 < lSeq; i += 2) {
+      const v = b[so + (i >> 1)]!;
+      s[at++] = SEQ_LETTERS[v >> 4]!;
+      s[at++] = SEQ_LETTERS[v & 15]!;
+    }
+    if (lSeq & 1) s[at++] = SEQ_LETTERS[b[so + (lSeq >> 1)]! >> 4]!;
+    this.seq.close(at);
     if (qualMap && b[qo] !== 0xff) {
-      const q = this.seqBuf;
-      for (let i = 0; i < lSeq; i++) q[i] = qualMap[b[qo + i]!]!;
-      this.qual.push(q, 0, lSeq);
+      const q = this.qual.room(lSeq);
+      let w = this.qual.length;
+      for (let i = 0; i < lSeq; i++) q[w++] = qualMap[b[qo + i]!]!;
+      this.qual.close(w);
     } else this.qual.push(b, qo, qo + lSeq);
-    this.aux.push(aux, 0, aux.length);
+    if (aux) this.aux.push(aux, 0, aux.length);
+    else this.aux.push(b, ao, b.length);
     if (pos >= 0) {
       const end = pos + (flag & FLAG_UNMAPPED || span === 0 ? 1 : span);
       if (pos < this.minPos) this.minPos = pos;

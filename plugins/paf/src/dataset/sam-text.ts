@@ -3,19 +3,32 @@
  * rebuilt and no string is made per field, which is what a region query's output costs most
  * (rebuilding BAM bytes, then formatting them through strings, ran at ~5 µs per record; this
  * is ~1 µs). Byte-identical to `formatRecord` (samtools view): the rare records it does not
- * format itself (a CIGAR kept in the CG tag, float or array aux values) go through
- * RecordAssembler + formatRecord, or formatAux for the aux part.
+ * format itself (a CIGAR kept in the CG tag) go through RecordAssembler + formatRecord, and
+ * `B` array values through formatAux. Float values (`de:f:` on every minimap2 record) are
+ * formatted here: through formatAux and a per-record string copy they cost half of a
+ * 100 kb region query.
  */
 import type { BinaryColumn, ColumnBatch, ListColumn, NumericColumn } from '@genolake/core';
 import { auxFieldLength, formatAux } from '../aux.js';
 import { CIGAR_OPS } from '../cigar.js';
 import { formatRecord } from '../sam/writer.js';
+import { formatFloat } from '../float.js';
 import { RecordAssembler } from './columns.js';
 
 const TAB = 9, NL = 10, STAR = 42, COLON = 58;
 const OPS = Uint8Array.from(CIGAR_OPS, (c) => c.charCodeAt(0));
 const SOFT_CLIP = 4;
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+const f32 = new Float32Array(1), f64 = new Float64Array(1);
+const f32b = new Uint8Array(f32.buffer), f64b = new Uint8Array(f64.buffer);
+function readF32(d: Uint8Array, at: number): number {
+  for (let k = 0; k < 4; k++) f32b[k] = d[at + k]!;
+  return f32[0]!;
+}
+function readF64(d: Uint8Array, at: number): number {
+  for (let k = 0; k < 8; k++) f64b[k] = d[at + k]!;
+  return f64[0]!;
+}
 
 export class SamText {
   private buf = new Uint8Array(1 << 20);
@@ -63,6 +76,15 @@ export class SamText {
     this.length = at;
   }
 
+  /** Latin-1 text, one byte per character. */
+  private text(t: string): void {
+    this.ensure(t.length + 1);
+    const b = this.buf;
+    let at = this.length;
+    for (let k = 0; k < t.length; k++) b[at++] = t.charCodeAt(k);
+    this.length = at;
+  }
+
   private copy(src: Uint8Array, from: number, to: number): void {
     const b = this.buf;
     let at = this.length;
@@ -76,10 +98,7 @@ export class SamText {
       this.asmBatch = batch;
       this.asm = new RecordAssembler(batch, refId);
     }
-    const line = latin1(formatRecord(this.asm!.record(i), this.names));
-    this.ensure(line.length + 1);
-    this.buf.set(line, this.length);
-    this.length += line.length;
+    this.text(formatRecord(this.asm!.record(i), this.names));
     this.buf[this.length++] = NL;
   }
 
@@ -138,22 +157,20 @@ export class SamText {
       this.length = at;
     }
     if (a1 > a0) this.aux(aux.data, a0, a1);
-    b[this.length++] = NL;
+    this.buf[this.length++] = NL; // aux text may have grown the buffer
   }
 
-  /** Aux fields: integers, characters and strings here; floats and arrays through formatAux. */
+  /** Aux fields: integers, characters, strings and floats here; arrays through formatAux. */
   private aux(d: Uint8Array, from: number, to: number): void {
     for (let at = from; at < to;) {
       const type = d[at + 2]!;
-      if (type === 0x66 || type === 0x64 || type === 0x42) {
-        const text = latin1(formatAux(d.subarray(at, to)));
-        this.ensure(text.length + 1);
-        this.buf[this.length++] = TAB;
-        this.buf.set(text, this.length);
-        this.length += text.length;
-        return;
-      }
       const len = auxFieldLength(d, at, 'record');
+      if (type === 0x42) {
+        this.buf[this.length++] = TAB;
+        this.text(formatAux(d.subarray(at, at + len)));
+        at += len;
+        continue;
+      }
       const b = this.buf;
       b[this.length++] = TAB;
       b[this.length++] = d[at]!;
@@ -166,6 +183,14 @@ export class SamText {
           b[this.length++] = COLON;
           this.copy(d, v, type === 0x41 ? v + 1 : at + len - 1);
           break;
+        case 0x66: case 0x64: { // f, d: C's %g, as samtools prints them
+          b[this.length++] = type;
+          b[this.length++] = COLON;
+          const x = type === 0x66 ? readF32(d, v) : readF64(d, v);
+          if (x === 0 && !Object.is(x, -0)) b[this.length++] = 48;
+          else this.text(formatFloat(x));
+          break;
+        }
         default:
           b[this.length++] = 105; // 'i' for every integer width
           b[this.length++] = COLON;

@@ -26,8 +26,8 @@ export const pafSchema = defineSchema(
     // Base letters (=ACMGRSVTWYHKDBN). Letters, not 2-bit codes: zstd finds the overlaps of
     // sorted reads as byte matches (measured in docs/formats/paf.md).
     seq: t.bytes().codec('zstd:6').lengthCodec('varint|zstd:3'),
-    // Phred values, order-2 context model; a read without qualities stores l_seq bytes of 0xff.
-    qual: t.bytes().codec('qualcm').lengthCodec('varint|zstd:3'),
+    // Phred values, static context model + rANS; a read without qualities stores l_seq bytes of 0xff.
+    qual: t.bytes().codec('qualrans').lengthCodec('varint|zstd:3'),
     // BAM aux bytes, in order (duplicate and unknown tags kept), regrouped per tag and type.
     aux: t.bytes().codec('auxsplit|zstd:5').lengthCodec('varint|zstd:3'),
   },

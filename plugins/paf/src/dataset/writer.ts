@@ -150,8 +150,8 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
           await flush();
           refId = r;
         }
-        const aux = drop.size ? dropTags(rec.aux, drop, `${ctx.input.name} record ${reader.count}`) : rec.aux;
-        cols.add(rec, lossy.dropNames === true, qualMap, aux);
+        if (drop.size) cols.add(rec, lossy.dropNames === true, qualMap, dropTags(rec.aux, drop, `${ctx.input.name} record ${reader.count}`));
+        else cols.add(rec, lossy.dropNames === true, qualMap);
       }
     }
     await flush();
