@@ -1,8 +1,10 @@
 // paf benchmark: size vs BAM/CRAM, bam-to-paf throughput vs samtools, region-query latency
-// (in process and CLI) vs samtools view on BAM+BAI, bytes and requests per region, peak RSS.
+// (in process and CLI) vs samtools view on BAM+BAI, bytes and requests per region, peak RSS, and
+// the round trip: `samtools view --no-PG -h` of the exported BAM equals that of sample.bam.
 // Usage: node tools/bench/paf.mjs [small|large]   (env: BENCH_DATA, RUNS=5, THREADS=2, KEEP=1)
 // Prints a Markdown report on stdout; progress on stderr.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,6 +77,22 @@ function samtoolsBytes(region) {
   return { data, index, calls };
 }
 
+/** sha256, bytes and lines of `samtools view --no-PG -h <bam>`, hashed as it streams (GBs for the large set). */
+function viewDigest(path) {
+  return new Promise((done, fail) => {
+    const p = spawn('samtools', ['view', '--no-PG', '-h', path]);
+    const hash = createHash('sha256');
+    let bytes = 0, lines = 0;
+    p.stdout.on('data', (b) => {
+      hash.update(b);
+      bytes += b.length;
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    });
+    p.on('error', fail);
+    p.on('close', (code) => (code === 0 ? done({ sha256: hash.digest('hex'), bytes, lines }) : fail(new Error(`samtools view ${path}: exit ${code}`))));
+  });
+}
+
 const nullSink = { name: 'null', async write() {}, async end() {} };
 
 async function main() {
@@ -96,6 +114,14 @@ async function main() {
   report.push('', '| conversion | wall | BAM MB/s | peak RSS |', '|---|---:|---:|---:|');
   row('`genolake bam-to-paf` (CLI, default 2 inflate threads, 1 run)', ms(conv.wall), mbs(conv.wall), mib(conv.rss * 1024));
   row(`\`samtools view -b -@${THREADS} -o /dev/null\``, ms(samConv.wall), mbs(samConv.wall), mib(samConv.rss * 1024));
+
+  log('round trip: paf-to-bam, then samtools view -h of both');
+  const exported = join(tmp, 'sample.out.bam');
+  timed('node', [CLI, 'paf-to-bam', ds, exported]);
+  const [want, got] = await Promise.all([viewDigest(bam), viewDigest(exported)]);
+  const same = want.sha256 === got.sha256 && want.bytes === got.bytes;
+  report.push('', `Round trip: \`samtools view --no-PG -h\` of the exported BAM ${same ? '**equals**' : '**differs from**'} that of sample.bam (${want.lines} lines, ${want.bytes} bytes, sha256 ${want.sha256.slice(0, 16)}…${same ? '' : `; exported: ${got.lines} lines, ${got.bytes} bytes, sha256 ${got.sha256.slice(0, 16)}…`}).`);
+  if (!same) process.exitCode = 1;
 
   const metered = withMetrics(await host.openStore(ds));
   report.push('', '| query | regions | samtools CLI | genolake CLI | genolake in process | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -1,7 +1,7 @@
 // One timed transfer for tools/bench/stores.mjs, in its own process so each peak RSS is its own:
 //   node tools/bench/stores-op.mjs <op> '<json config>'
 // config: { endpoint, bucket, accessKeyId, secretAccessKey, file, size, key, prefix, ...op options }
-// Prints one JSON line: { op, ms, bytes, rssKiB, requests: { METHOD: n } }.
+// Prints one JSON line: { op, ms, bytes, rssKiB, cpuMs (the process's user + system CPU), requests: { METHOD: n } }.
 // HTTP requests are counted with node's `http.client.response.finish` diagnostics channel, which
 // sees every request the SDK sends without touching it.
 import diagnostics from 'node:diagnostics_channel';
@@ -35,6 +35,7 @@ const genolake = (prefix = '') =>
     credentials,
     ...(cfg.partSize ? { partSize: cfg.partSize } : {}),
     ...(cfg.partConcurrency ? { partConcurrency: cfg.partConcurrency } : {}),
+    ...(cfg.signPayload !== undefined ? { signPayload: cfg.signPayload } : {}),
   });
 /**
  * A plain SDK client, as the SDK's docs show it for an S3-compatible endpoint. Checksums set to
@@ -138,7 +139,7 @@ const ops = {
     const store = genolake();
     const t0 = performance.now();
     let bytes = 0;
-    for await (const b of objectSource(store, cfg.key).stream()) bytes += b.byteLength;
+    for await (const b of objectSource(store, cfg.key, cfg.blockSize ? { blockSize: cfg.blockSize } : {}).stream()) bytes += b.byteLength;
     const ms = performance.now() - t0;
     await store.close?.();
     return { ms, bytes };
@@ -183,7 +184,10 @@ const ops = {
         const i = next++;
         const a = i * cfg.rangeBytes, b = Math.min(cfg.size, a + cfg.rangeBytes) - 1;
         const res = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: cfg.key, Range: `bytes=${a}-${b}` }));
-        bytes += (await res.Body.transformToByteArray()).byteLength;
+        // Not `bytes += await ...`: that reads `bytes` before the await and loses the other
+        // workers' additions (the first version of this row reported 9-13 MB/s that way).
+        const got = (await res.Body.transformToByteArray()).byteLength;
+        bytes += got;
       }
     };
     await Promise.all(Array.from({ length: cfg.inFlight }, worker));
@@ -205,4 +209,5 @@ const ops = {
 
 if (!ops[op]) throw new Error(`unknown op ${op} (${Object.keys(ops).join(', ')})`);
 const r = await ops[op]();
-process.stdout.write(`${JSON.stringify({ op, ...r, rssKiB: process.resourceUsage().maxRSS, requests, payload })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ op, ...r, rssKiB: process.resourceUsage().maxRSS, cpuMs: Math.round((cpu.user + cpu.system) / 1e3), requests, payload })}\n`);

@@ -9,7 +9,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -27,6 +27,7 @@ const CLI = resolve(root, 'packages/cli/bin/genolake.js');
 const OP = resolve(root, 'tools/bench/stores-op.mjs');
 const BUCKET = 'bench';
 const MiB = 2 ** 20;
+const DEFAULT_PARTS = `16 MiB parts, ${Math.min(8, Math.max(4, availableParallelism()))} in flight`; // as store-s3's config.ts
 const log = (m) => process.stderr.write(`[stores bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const tmp = mkdtempSync(join(tmpdir(), 'stores-bench-'));
 const stops = [];
@@ -70,8 +71,9 @@ async function transfers(ceph, file, report) {
     ['plain SDK `PutObject`, Body = Buffer (one request)', 'put-plain-buffer', { key: 'up/plain-buffer' }],
     ['plain SDK `PutObject`, Body = the same Buffer as a one-element stream (one request)', 'put-plain-buffer-unsigned', { key: 'up/plain-buffer-unsigned' }],
     ['plain SDK `PutObject`, Body = file stream + ContentLength (one request)', 'put-plain-stream', { key: 'up/plain-stream' }],
-    ['genolake `store.put(stream)`: multipart, 8 MiB parts, 3 in flight (defaults)', 'put-genolake', { key: 'up/genolake' }],
-    ['genolake `store.put(stream)`: multipart, 16 MiB parts, 4 in flight', 'put-genolake', { key: 'up/genolake-16x4', partSize: 16 * MiB, partConcurrency: 4 }],
+    [`genolake \`store.put(stream)\`: multipart, defaults (${DEFAULT_PARTS}), UNSIGNED-PAYLOAD`, 'put-genolake', { key: 'up/genolake' }],
+    ['genolake `store.put(stream)`: multipart, 32 MiB parts, 4 in flight, UNSIGNED-PAYLOAD', 'put-genolake', { key: 'up/genolake-32x4', partSize: 32 * MiB, partConcurrency: 4 }],
+    ['genolake `store.put(stream)`: multipart, 8 MiB parts, 3 in flight, SHA-256 payloads (the defaults before)', 'put-genolake', { key: 'up/genolake-8x3-signed', partSize: 8 * MiB, partConcurrency: 3, signPayload: true }],
     ['genolake `Transaction`: 64 MiB chunks (`putChunk`: sha256 + If-None-Match PutObject), 3 in flight, + commit', 'put-txn', { prefix: 'txn', chunkBytes: 64 * MiB, inFlight: 3 }],
   ];
   const gets = [
@@ -80,6 +82,7 @@ async function transfers(ceph, file, report) {
     ['plain SDK ranged `GetObject`s: 16 MiB ranges, 8 in flight, each body collected', 'get-plain-ranges', { key: 'get/data', rangeBytes: 16 * MiB, inFlight: 8 }],
     ['genolake `store.get(key)` whole object (one request, one buffer)', 'get-genolake-whole', { key: 'get/data' }],
     ['genolake `objectSource().stream()`: 8 MiB ranged gets, 1 read-ahead', 'get-genolake-stream', { key: 'get/data' }],
+    ['genolake `objectSource({ blockSize: 32 MiB }).stream()`: 32 MiB ranged gets, 1 read-ahead', 'get-genolake-stream', { key: 'get/data', blockSize: 32 * MiB }],
     ['genolake query path on the Transaction dataset: `planReads` (coalesced, ≤ 16 MiB requests) + `fetchPlan` (8 in flight)', 'get-genolake-plan', { prefix: 'txn' }],
   ];
   const results = new Map();
@@ -110,7 +113,7 @@ async function transfers(ceph, file, report) {
     }
   }
   const table = (title, rows, ref) => {
-    report.push('', `| ${title} | MB/s best (all runs) | vs first row | peak RSS | HTTP requests |`, '|---|---:|---:|---:|---|');
+    report.push('', `| ${title} | MB/s best (all runs) | vs first row | client CPU s | peak RSS | HTTP requests |`, '|---|---:|---:|---:|---:|---|');
     const best = (label) => Math.max(...results.get(label).map((r) => r.bytes / r.ms));
     for (const [label] of rows) {
       const rs = results.get(label);
@@ -118,7 +121,8 @@ async function transfers(ceph, file, report) {
       const all = rs.map((r) => mbs(r.bytes, r.ms)).join(' / ');
       const last = rs.at(-1);
       const signed = Object.keys(last.payload ?? {}).length ? `; PUT payload: ${Object.entries(last.payload).map(([k, v]) => `${v} ${k === 'sha256' ? 'SHA-256' : k}`).join(', ')}` : '';
-      report.push(`| ${label} | **${(b / 1e3).toFixed(0)}** (${all}) | ${(b / best(ref)).toFixed(2)} | ${mib(Math.max(...rs.map((r) => r.rssKiB)) * 1024)} | ${reqs(last.requests)}${last.planRequests ? ` (plan: ${last.planRequests} ranged gets)` : ''}${signed} |`);
+      const cpu = (Math.min(...rs.map((r) => r.cpuMs)) / 1000).toFixed(1);
+      report.push(`| ${label} | **${(b / 1e3).toFixed(0)}** (${all}) | ${(b / best(ref)).toFixed(2)} | ${cpu} | ${mib(Math.max(...rs.map((r) => r.rssKiB)) * 1024)} | ${reqs(last.requests)}${last.planRequests ? ` (plan: ${last.planRequests} ranged gets)` : ''}${signed} |`);
     }
   };
   table(`upload ${SIZE_MB} MiB`, puts, puts[0][0]);
@@ -280,7 +284,7 @@ async function main() {
   client.destroy();
   const radosgw = spawnSync('/usr/bin/radosgw', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 3).join(' ');
   report.push(`### Storage backends, ${SIZE_MB} MiB (${new Date().toISOString().slice(0, 10)})`, '');
-  report.push(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${radosgw} (one memstore OSD, beast frontend) on 127.0.0.1, @aws-sdk/client-s3 ${JSON.parse(readFileSync(resolve(root, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf8')).version}; @aws-sdk/lib-storage is not installed, so there is no \`Upload\` row. Load average at start ${loadavg()[0].toFixed(1)}. Data: ${SIZE_MB} MiB of random bytes. Each transfer runs in its own Node process (peak RSS = that process's maxRSS, about 65 MiB of it is Node with the SDK loaded); MB/s = 10^6 bytes/s over the call, best of ${RUNS} (all runs in brackets, order alternated between runs); HTTP requests counted with node's \`http.client.response.finish\` diagnostics channel; \"PUT payload\" is the requests' \`x-amz-content-sha256\`: a SHA-256 of the body computed by the SDK (and checked by radosgw) or \`UNSIGNED-PAYLOAD\`.`);
+  report.push(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${radosgw} (one memstore OSD, beast frontend) on 127.0.0.1, @aws-sdk/client-s3 ${JSON.parse(readFileSync(resolve(root, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf8')).version}; @aws-sdk/lib-storage is not installed, so there is no \`Upload\` row. Load average at start ${loadavg()[0].toFixed(1)}. Data: ${SIZE_MB} MiB of random bytes. Each transfer runs in its own Node process (peak RSS = that process's maxRSS, about 65 MiB of it is Node with the SDK loaded; client CPU = that process's user + system CPU time, lowest of the runs, about 0.4 s of it start-up); MB/s = 10^6 bytes/s over the call, best of ${RUNS} (all runs in brackets, order alternated between runs); HTTP requests counted with node's \`http.client.response.finish\` diagnostics channel; \"PUT payload\" is the requests' \`x-amz-content-sha256\`: a SHA-256 of the body computed by the SDK (and checked by radosgw) or \`UNSIGNED-PAYLOAD\`.`);
   await transfers(ceph, file, report);
   rmSync(file, { force: true });
   report.push('', 'Requests and bytes per region query, through the CLI (cold process: manifest and index reads included). Each cell: what genolake asked its store for (`--stats`: requests, bytes) · what a counting proxy in front of the server saw (HTTP requests by method, response body bytes). The same dataset objects on every backend (copied object by object).');

@@ -3,6 +3,7 @@
  * short by a reset or a proxy is a TransientError (retried), never data.
  */
 import { CorruptDataError, TransientError, throwIfAborted } from '@genolake/core';
+import { allocOwned } from './alloc.js';
 
 const RANGE_RE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
@@ -20,20 +21,30 @@ export function checkContentRange(header: string, offset: number, length: number
   return end - start + 1;
 }
 
+/**
+ * Collects a body of `expected` bytes (the response's Content-Length, or the Content-Range
+ * length) straight into one buffer of that size: each network chunk is copied once, while it
+ * is hot, and dropped. Collecting the chunks first and concatenating at the end held every
+ * body twice (a 1 GiB get peaked at 2.1 GiB RSS) and copied it from cold memory. The buffer
+ * is handed out only when completely filled, so no uninitialised byte can escape.
+ */
 export async function readBody(body: unknown, expected: number | undefined, what: string, signal?: AbortSignal): Promise<Uint8Array> {
   if (body === undefined || body === null) {
     if (expected === 0 || expected === undefined) return new Uint8Array(0);
     throw new TransientError(`${what}: response had no body, expected ${expected} bytes`);
   }
+  const out = expected === undefined ? undefined : allocOwned(expected);
   const parts: Uint8Array[] = [];
   let n = 0;
   try {
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
       throwIfAborted(signal, what);
-      if (expected !== undefined && n + chunk.byteLength > expected) {
-        throw new CorruptDataError(`${what}: body longer than the ${expected} bytes announced`);
+      if (out) {
+        if (n + chunk.byteLength > out.byteLength) throw new CorruptDataError(`${what}: body longer than the ${out.byteLength} bytes announced`);
+        out.set(chunk, n);
+      } else {
+        parts.push(chunk);
       }
-      parts.push(chunk);
       n += chunk.byteLength;
     }
   } catch (e) {
@@ -43,12 +54,16 @@ export async function readBody(body: unknown, expected: number | undefined, what
     }
     throw new TransientError(`${what}: connection failed while reading the body after ${n} bytes`, { cause: new Error(String((e as Error)?.message ?? e)) });
   }
-  if (expected !== undefined && n !== expected) throw new TransientError(`${what}: truncated body, got ${n} of ${expected} bytes`);
-  const out = new Uint8Array(n);
+  if (out) {
+    if (n !== out.byteLength) throw new TransientError(`${what}: truncated body, got ${n} of ${out.byteLength} bytes`);
+    return out;
+  }
+  // No length announced (chunked transfer): concatenate.
+  const all = new Uint8Array(n);
   let o = 0;
   for (const p of parts) {
-    out.set(p, o);
+    all.set(p, o);
     o += p.byteLength;
   }
-  return out;
+  return all;
 }

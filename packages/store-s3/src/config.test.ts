@@ -26,6 +26,22 @@ describe('resolveS3Config', () => {
     expect(c.credentials).toEqual({ accessKeyId: 'AKIAXX', secretAccessKey: 'topsecret' });
     expect(displayUrl(c)).not.toContain('topsecret');
   });
+  it('signs payloads only over plain HTTP to another host; parts default to 16 MiB, 4-8 in flight', () => {
+    const sign = (u: string, e: Record<string, string> = {}) => resolveS3Config(new URL(u), env(e)).signPayload;
+    expect(sign('s3://bkt')).toBe(false);
+    expect(sign('s3+https://minio.example/bkt')).toBe(false);
+    expect(sign('s3+http://127.0.0.1:7480/bkt')).toBe(false);
+    expect(sign('s3+http://localhost:7480/bkt')).toBe(false);
+    expect(sign('s3+http://[::1]:7480/bkt')).toBe(false);
+    expect(sign('s3+http://10.0.0.5:7480/bkt')).toBe(true);
+    expect(sign('s3://bkt', { AWS_ENDPOINT_URL_S3: 'http://rgw.lan:7480' })).toBe(true);
+    expect(sign('s3+http://10.0.0.5:7480/bkt', { GENOLAKE_S3_SIGN_PAYLOAD: '0' })).toBe(false);
+    expect(resolveS3Config(new URL('s3+http://127.0.0.1:1/bkt'), { signPayload: true }).signPayload).toBe(true);
+    const c = resolveS3Config(new URL('s3://bkt'), env({}));
+    expect(c.partSize).toBe(16 * 1024 * 1024);
+    expect(c.partConcurrency).toBeGreaterThanOrEqual(4);
+    expect(c.partConcurrency).toBeLessThanOrEqual(8);
+  });
   it('rejects URLs without a bucket and bad flags', () => {
     expect(() => resolveS3Config(new URL('s3+http://h:1/'), env({}))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => resolveS3Config(new URL('s3://bkt?requester-pays=maybe'), env({}))).toThrow(/requester-pays/);

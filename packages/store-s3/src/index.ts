@@ -5,7 +5,7 @@
  * requests (SDK maxAttempts 1), so the two layers never multiply (see store.ts).
  *
  * Store options (`host.openStore(url, options)`): endpoint, region, forcePathStyle,
- * requesterPays, credentials, env, timeoutMs, partSize, partConcurrency, partAttempts,
+ * requesterPays, credentials, env, timeoutMs, signPayload, partSize, partConcurrency, partAttempts,
  * maxSockets, readOnly, and `retries` (withRetry's budget; 0 turns the wrapper off).
  */
 import { withRetry, type ObjectStore, type StoreOptions } from '@genolake/core';

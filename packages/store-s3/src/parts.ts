@@ -1,8 +1,11 @@
 /**
  * Re-cuts a stream of arbitrary byte chunks into parts of a fixed size (the last one
- * shorter), copying each byte once. Only the part being filled is held here.
+ * shorter), copying each byte once (the short last part twice, into a buffer of its own size).
+ * Only the part being filled is held here. A part is yielded only when completely filled, so
+ * its buffer can start uninitialised.
  */
 import { throwIfAborted } from '@genolake/core';
+import { allocOwned } from './alloc.js';
 
 export async function* fixedParts(
   body: AsyncIterable<Uint8Array>,
@@ -10,7 +13,7 @@ export async function* fixedParts(
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   let index = 0;
-  let part = new Uint8Array(sizeOf(index));
+  let part = allocOwned(sizeOf(index));
   let filled = 0;
   for await (const chunk of body) {
     throwIfAborted(signal, 'put body');
@@ -22,11 +25,11 @@ export async function* fixedParts(
       o += n;
       if (filled === part.byteLength) {
         yield part;
-        part = new Uint8Array(sizeOf(++index));
+        part = allocOwned(sizeOf(++index));
         filled = 0;
       }
     }
   }
   throwIfAborted(signal, 'put body');
-  if (filled > 0 || index === 0) yield part.subarray(0, filled);
+  if (filled > 0 || index === 0) yield part.slice(0, filled);
 }

@@ -21,8 +21,9 @@ import { mapS3Error, statusOf, type Condition } from './errors.js';
 import { multipartUpload } from './multipart.js';
 import { fixedParts } from './parts.js';
 import { checkContentRange, readBody } from './body.js';
+import { sendUnsignedPayloads } from './payload.js';
 
-/** Part n's size: doubles every 2,000 parts so 10,000 parts reach ~0.5 TB from 8 MiB. */
+/** Part n's size: doubles every 2,000 parts, so 10,000 parts of a 16 MiB base reach ~1 TB. */
 function partSizeOf(base: number): (index: number) => number {
   return (i) => base * 2 ** Math.min(4, Math.floor(i / 2000));
 }
@@ -44,7 +45,12 @@ export class S3Store implements ObjectStore {
     const base: S3ClientConfig = {
       forcePathStyle: config.forcePathStyle,
       // Plain options object: the SDK builds its NodeHttpHandler from it (keep-alive agent).
-      requestHandler: { requestTimeout: config.timeoutMs, connectionTimeout: Math.min(config.timeoutMs, 10_000), httpAgent: { keepAlive: true, maxSockets: config.maxSockets }, httpsAgent: { keepAlive: true, maxSockets: config.maxSockets } },
+      // socketTimeout is the idle timeout; the handler's requestTimeout bounds a whole
+      // request and, in this SDK, only prints a warning (a 1 GiB get can take longer).
+      requestHandler: {
+        socketTimeout: config.timeoutMs, connectionTimeout: Math.min(config.timeoutMs, 10_000),
+        httpAgent: { keepAlive: true, maxSockets: config.maxSockets }, httpsAgent: { keepAlive: true, maxSockets: config.maxSockets },
+      },
       ...(config.region ? { region: config.region } : {}),
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
@@ -53,6 +59,10 @@ export class S3Store implements ObjectStore {
     };
     this.client = new S3Client({ ...base, maxAttempts: 1 });
     this.partClient = new S3Client({ ...base, maxAttempts: config.partAttempts, retryMode: 'standard' });
+    if (!config.signPayload) {
+      sendUnsignedPayloads(this.client);
+      sendUnsignedPayloads(this.partClient);
+    }
   }
 
   private fullKey(key: string): string {
