@@ -31,22 +31,23 @@ async function concat(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 describe('objectSource over a store', () => {
-  it('streams 20 MiB with bounded, contiguous ranged gets and one read-ahead', async () => {
+  it.each([1, 2, 3])('streams 20 MiB with bounded, contiguous ranged gets and %i read-ahead(s)', async (readAhead) => {
     const store = withMetrics(new FsStore(dir));
-    const src = objectSource(store, 'big.bin', { blockSize: 4 * MiB });
+    const src = objectSource(store, 'big.bin', { blockSize: 4 * MiB, readAhead });
     expect(await src.size!()).toBe(data.length);
     let firstSeen = -1;
     const parts: Uint8Array[] = [];
     for await (const p of src.stream()) {
-      if (firstSeen < 0) firstSeen = store.metrics.gets; // the next block was requested before this one was handed out
+      if (firstSeen < 0) firstSeen = store.metrics.gets; // the next blocks were requested before this one was handed out
       parts.push(p);
     }
     expect(Buffer.concat(parts).equals(Buffer.from(data))).toBe(true);
-    expect(firstSeen).toBe(2);
+    expect(firstSeen).toBe(1 + readAhead);
     const { ranges } = store.metrics;
     expect(ranges.every((r) => !r.whole && r.length > 0 && r.length <= 4 * MiB)).toBe(true);
+    // Requests in flight may complete (and be recorded) out of order: check coverage by offset.
     let pos = 0;
-    for (const r of ranges) {
+    for (const r of [...ranges].sort((a, b) => a.offset - b.offset)) {
       expect(r.offset).toBe(pos);
       pos += r.length;
     }
@@ -74,7 +75,7 @@ describe('objectSource over a store', () => {
       expect(p.byteLength).toBe(MiB);
       break;
     }
-    expect(store.metrics.gets).toBeLessThanOrEqual(2);
+    expect(store.metrics.gets).toBeLessThanOrEqual(1 + 2); // the block handed out and the default two read-aheads
   });
 });
 

@@ -1,13 +1,19 @@
 /**
  * fetchPlan: runs a read plan with a bounded pool of parallel ranged gets and yields chunks in
  * plan order as each completes. Memory stays bounded: requests are only started for the next
- * `concurrency` chunks not yet taken by the consumer, so at most that many chunks are held.
+ * `concurrency` chunks not yet taken by the consumer, and only while the bytes fetched for chunks
+ * not yet taken stay under `maxBufferedBytes` (the next chunk is always allowed, so a chunk
+ * larger than the budget still makes progress). With 64 MiB chunks the chunk window alone let
+ * ~900 MiB pile up (measured on radosgw); the byte budget caps it.
  */
 import { AbortedError, CorruptDataError, InvalidArgumentError } from '../errors.js';
 import type { ChunkEntry } from '../dataset/types.js';
 import type { ObjectStore } from '../store/types.js';
 import { checkConcurrency } from './pool.js';
 import { HEADER_PART, OBJECT_PART, type PlannedChunk, type ReadPlan, type ReadRequest } from './types.js';
+
+/** Default byte budget for fetched-but-not-yet-consumed chunks. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 export interface FetchedChunk {
   chunk: ChunkEntry;
@@ -20,11 +26,15 @@ export interface FetchedChunk {
 export interface FetchPlanOptions {
   /** Requests in flight at most, and chunks buffered at most (default 8). */
   concurrency?: number;
+  /** Bytes fetched for chunks not yet taken by the consumer, at most (default 256 MiB). */
+  maxBufferedBytes?: number;
   signal?: AbortSignal;
 }
 
 interface Slot {
   plan: PlannedChunk;
+  /** Bytes of this chunk's requests started so far (released when the chunk is taken). */
+  started: number;
   requests: ReadRequest[];
   pending: number;
   /** Part name -> assembled bytes (views into request buffers when a part fits one request). */
@@ -55,9 +65,12 @@ function finish(slot: Slot): FetchedChunk {
 
 export async function* fetchPlan(store: ObjectStore, plan: ReadPlan, options: FetchPlanOptions = {}): AsyncIterable<FetchedChunk> {
   const concurrency = checkConcurrency(options.concurrency ?? 8, 'fetchPlan');
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (!(maxBuffered > 0)) throw new InvalidArgumentError(`fetchPlan: maxBufferedBytes must be positive, got ${maxBuffered}`);
+  let buffered = 0;
   const byKey = new Map<string, Slot>();
   const slots: Slot[] = plan.chunks.map((p) => {
-    const s: Slot = { plan: p, requests: [], pending: 0, parts: new Map() };
+    const s: Slot = { plan: p, started: 0, requests: [], pending: 0, parts: new Map() };
     byKey.set(p.entry.key, s);
     return s;
   });
@@ -89,8 +102,13 @@ export async function* fetchPlan(store: ObjectStore, plan: ReadPlan, options: Fe
 
   const start = (): void => {
     while (!failure && inFlight < concurrency && next < queue.length && queue[next]!.chunk < yielded + concurrency) {
-      const { req, chunk } = queue[next++]!;
+      const { req, chunk } = queue[next]!;
+      // The chunk the consumer waits for is always allowed; later ones only within the budget.
+      if (chunk !== yielded && buffered + req.length > maxBuffered) break;
+      next++;
       const slot = slots[chunk]!;
+      slot.started += req.length;
+      buffered += req.length;
       inFlight++;
       store
         .get(req.key, { range: { offset: req.offset, length: req.length }, signal: ctl.signal })
@@ -124,6 +142,7 @@ export async function* fetchPlan(store: ObjectStore, plan: ReadPlan, options: Fe
         yielded++;
         const out = finish(slot);
         slot.parts = new Map(); // release the buffers once handed over
+        buffered -= slot.started;
         yield out;
         continue;
       }

@@ -168,6 +168,31 @@ describe('fetchPlan', () => {
     expect(counting.gets.every((g) => g.length <= 64 * KiB)).toBe(true);
   });
 
+  it('keeps fetched-but-unconsumed bytes under maxBufferedBytes, yet always makes progress', async () => {
+    const { store, chunks } = await dataset(8);
+    const counting = new CountingStore(store, () => 1);
+    const plan = planReads(chunks, { streams: 'all' });
+    const perChunk = plan.bytes / chunks.length; // ~400 KiB each
+    const budget = Math.floor(perChunk * 1.5);
+    let maxBufferedAhead = 0;
+    let consumed = 0;
+    const order: string[] = [];
+    for await (const f of fetchPlan(counting.store, plan, { concurrency: 8, maxBufferedBytes: budget })) {
+      order.push(f.chunk.key);
+      await new Promise((r) => setTimeout(r, 10)); // slow consumer: fetches would run ahead
+      consumed += perChunk;
+      maxBufferedAhead = Math.max(maxBufferedAhead, counting.bytes - consumed);
+    }
+    expect(order).toEqual(chunks.map((c) => c.key));
+    // Beyond the chunk being handed over, no more than the budget is fetched ahead.
+    expect(maxBufferedAhead).toBeLessThanOrEqual(budget);
+    // A budget smaller than one chunk still completes, one chunk at a time.
+    const tiny = [];
+    for await (const f of fetchPlan(store, plan, { maxBufferedBytes: 1 })) tiny.push(f.chunk.key);
+    expect(tiny).toHaveLength(8);
+    await expect((async () => { for await (const _ of fetchPlan(store, plan, { maxBufferedBytes: 0 })) void _; })()).rejects.toThrow(InvalidArgumentError);
+  });
+
   it('treats a short read as corruption, naming the key and range', async () => {
     const { store, chunks } = await dataset(2);
     await store.put('c1', bytesOf(1000, 1)); // truncated behind the manifest's back
