@@ -1,8 +1,13 @@
-/** The FormatDriver: what `genolake convert/query/export/info` call for paf datasets. */
+/**
+ * The FormatDriver: what `genolake convert/query/export/info` call for paf datasets. Its
+ * metadata and `sniff` cost nothing to load; `convert` imports the writer and `query`/`export`
+ * the query code on first use, so `genolake query` never loads the converter (BAM/SAM readers,
+ * BGZF, the encode workers) and a SAM query never loads the BAM writer.
+ */
 import { InvalidArgumentError, type QueryRequest } from '@genolake/core';
 import type { FormatDriver } from '@genolake/core/plugin';
-import { convertAlignments } from './dataset/writer.js';
-import { OUTPUT_FORMATS, runQuery, type OutputOptions } from './dataset/output.js';
+import type { OutputOptions } from './dataset/output.js';
+import { OUTPUT_FORMATS } from './dataset/output-formats.js';
 import type { ScanOptions } from './dataset/reader.js';
 import { FORMAT } from './dataset/schema.js';
 
@@ -55,12 +60,12 @@ export const driver: FormatDriver = {
     if (/^@(HD|SQ|RG|PG|CO)\t/.test(text)) return 0.8;
     return 0;
   },
-  convert: convertAlignments,
-  query: (ctx) => runQuery({
+  convert: async (ctx) => (await import('./dataset/writer.js')).convertAlignments(ctx),
+  query: async (ctx) => (await import('./dataset/output.js')).runQuery({
     host: ctx.host, store: ctx.store, output: ctx.output, request: ctx.request, scan: scanOptions(ctx.request),
     out: outputOptions(ctx.request, ctx.request.outputFormat ?? 'sam', false), ...(ctx.signal ? { signal: ctx.signal } : {}),
   }),
-  export: (ctx) => runQuery({
+  export: async (ctx) => (await import('./dataset/output.js')).runQuery({
     host: ctx.host, store: ctx.store, output: ctx.output, request: ctx.request, scan: scanOptions(ctx.request),
     out: outputOptions(ctx.request, ctx.format, true), ...(ctx.signal ? { signal: ctx.signal } : {}),
   }),

@@ -2,22 +2,23 @@
  * Query and export output: SAM text (as samtools view prints it), BAM (BGZF, optionally with
  * its .bai), JSON lines or an Arrow IPC stream of the projected fields. `-c` counts; `-h`/`-H`
  * control the header as in samtools view. A region on a reference the dataset does not have is
- * reported and skipped, as samtools view does.
+ * reported and skipped, as samtools view does. The BAM writer (and with it BGZF) and the Arrow
+ * writer are imported only for their formats: a SAM query loads neither.
  */
-import { InvalidArgumentError, openSink, type Region, type BinaryColumn, type ByteSink, type ColumnBatch, type ExplainReport, type Host, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
+import { InvalidArgumentError, openSink, type Region, type BinaryColumn, type ByteSink, type ColumnBatch, type Host, type PlanExplainReport, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
 import { formatAux } from '../aux.js';
 import { CIGAR_OPS } from '../cigar.js';
-import { Writer as BamWriter } from '../bam/writer.js';
-import { BaiBuilder } from '../bam/bai.js';
-import { BlockMap } from '../bam/block-map.js';
-import { ArrowStreamOutput } from '../arrow.js';
+import type { Writer as BamWriter } from '../bam/writer.js';
+import type { BaiBuilder } from '../bam/bai.js';
+import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
 import { PafDataset, type ScanOptions } from './reader.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
+import { OUTPUT_FORMATS } from './output-formats.js';
 
-export const OUTPUT_FORMATS = ['sam', 'bam', 'jsonl', 'arrow'];
+export { OUTPUT_FORMATS };
 /** Output is handed to the sink in pieces of about this many bytes. */
 const SAM_FLUSH = 1 << 20;
 
@@ -99,7 +100,7 @@ function knownRegions(input: RunQueryInput, header: Header): Region[] | undefine
   });
 }
 
-export async function runQuery(input: RunQueryInput): Promise<QueryResult & { explain?: ExplainReport; bai?: Uint8Array }> {
+export async function runQuery(input: RunQueryInput): Promise<QueryResult & { explain?: PlanExplainReport; bai?: Uint8Array }> {
   const { out } = input;
   if (!OUTPUT_FORMATS.includes(out.format)) throw new InvalidArgumentError(`paf writes ${OUTPUT_FORMATS.join(', ')}, not "${out.format}"`);
   if (input.scan.fields && out.format !== 'jsonl' && out.format !== 'arrow' && !out.count) throw new InvalidArgumentError('--fields projects JSON lines or Arrow output; add --output-format jsonl or arrow (SAM and BAM need every field)');
@@ -112,15 +113,19 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   const scan: ScanOptions = regions ? { ...input.scan, regions } : input.scan;
   /** Every region named an unknown reference: nothing matches (not "no region filter"). */
   const none = input.scan.regions?.length !== undefined && input.scan.regions.length > 0 && regions!.length === 0;
+  // Counting decodes only the streams the filters need.
+  const counting: ScanOptions = { ...scan, fields: [] };
   if (input.request.explain) {
-    return { records: 0, explain: none ? { objects: 0, requests: 0, bytes: 0, notes: ['no region names a reference of the dataset'] } : ds.explain(scan) };
+    const idle = none ? 'no region names a reference of the dataset' : out.headerOnly ? 'only the header is printed (from the manifest)' : undefined;
+    if (idle) return { records: 0, explain: { objects: 0, requests: 0, bytes: 0, ranges: [], notes: [idle] } };
+    const explain = await ds.explain(input.store, { ...(out.count ? counting : scan), ...(input.signal ? { signal: input.signal } : {}) });
+    if (input.request.limit !== undefined) explain.notes?.push(`--limit ${input.request.limit}: the query stops once it has that many records, so it may read less than this`);
+    return { records: 0, explain };
   }
   const names = ds.header.names;
   const limit = input.request.limit ?? Infinity;
   let n = 0;
   if (out.count) {
-    // Counting decodes only the streams the filters need.
-    const counting: ScanOptions = { ...scan, fields: [] };
     if (!none) for await (const s of ds.scan(input.store, input.host, { ...counting, ...(input.signal ? { signal: input.signal } : {}) })) n += s.rows.length;
     n = Math.min(n, limit);
     await input.output.write(`${n}\n`);
@@ -132,15 +137,17 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   let uoffset = 0;
   if (out.format === 'bam') {
     if (index) {
+      const [{ BlockMap }, { BaiBuilder }] = await Promise.all([import('../bam/block-map.js'), import('../bam/bai.js')]);
       blocks = new BlockMap(input.output);
       bai = new BaiBuilder(ds.header.refs.length, input.output.name);
       uoffset = bamHeaderLength(ds.header);
     }
-    bam = new BamWriter(blocks ?? input.output, { threads: out.threads ?? 2 });
+    const { Writer } = await import('../bam/writer.js');
+    bam = new Writer(blocks ?? input.output, { threads: out.threads ?? 2 });
     await bam.writeHeader(ds.header);
   } else if ((out.header || out.headerOnly) && out.format === 'sam') await input.output.write(ds.header.samText());
   const fields = scan.fields ?? FIELDS;
-  const arrow = out.format === 'arrow' ? new ArrowStreamOutput(input.output, fields) : undefined;
+  const arrow = out.format === 'arrow' ? new (await import('../arrow.js')).ArrowStreamOutput(input.output, fields) : undefined;
   const sam = out.format === 'sam' ? new SamText(names) : undefined;
   if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {

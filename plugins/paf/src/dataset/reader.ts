@@ -8,10 +8,10 @@
  * pages of the groups whose span overlaps a region.
  */
 import {
-  Dataset, decodeChunkPages, decodeChunkStreams, explainPlan, fetchChunkHeaders, fetchPlan, groupsOverlapping, InvalidArgumentError,
-  mergePlans, planPages, planReads, readChunkHeader, streamNamesFor,
-  type ChunkEntry, type ChunkHeader, type ColumnBatch, type ExplainReport, type Host, type NumericColumn, type ObjectStore,
-  type PageSelection, type Region,
+  Dataset, decodeChunkPages, decodeChunkStreams, explainPlan, fetchPlan, groupsOverlapping, InvalidArgumentError,
+  planGroupedReads, planReads, readChunkHeader, streamNamesFor,
+  type ChunkEntry, type ChunkHeader, type ColumnBatch, type GroupedPlan, type Host, type NumericColumn, type ObjectStore,
+  type PlanExplainReport, type ReadPlan, type Region,
 } from '@genolake/core';
 import { ensureCodecs } from '../codecs/index.js';
 import { Header } from '../header.js';
@@ -81,53 +81,64 @@ export class PafDataset {
     return FIELDS.filter((f) => need.has(f));
   }
 
-  explain(o: ScanOptions): ExplainReport {
-    const streams = streamNamesFor(pafSchema, this.decodeFields(o));
-    const regions = o.regions?.length ? o.regions : [undefined];
-    const seen = new Set<string>();
-    const chunks: ChunkEntry[] = [];
-    for (const r of regions) for (const c of this.chunksFor(r)) if (!seen.has(c.key)) (seen.add(c.key), chunks.push(c));
-    const notes = [`${chunks.length} of ${this.ds.manifest.chunks.length} chunks after region pruning`, `streams: ${streams.join(', ')}`];
-    const grouped = chunks.filter((c) => (c.layout?.groups ?? 1) > 1);
-    if (o.regions?.length && grouped.length) {
-      notes.push(`${grouped.length} chunks have record groups: a region query reads their headers (${grouped.reduce((n, c) => n + (c.layout?.headerLength ?? 0), 0)} bytes), then only the pages of overlapping groups; the ranges below are the whole-stream upper bound`);
-    }
-    return explainPlan(planReads(chunks, { streams }), notes);
+  /**
+   * The passes a scan makes: all records in one pass, all regions in one pass (merge), or
+   * one pass per region, answered in turn.
+   */
+  private passes(o: ScanOptions): (Region[] | undefined)[] {
+    return !o.regions?.length ? [undefined] : o.merge ? [o.regions] : o.regions.map((r) => [r]);
   }
 
-  /** Headers of `chunks` and the groups of each that overlap `regions`; chunks with none are left out. */
-  private async selectGroups(store: ObjectStore, chunks: ChunkEntry[], regions: Region[], signal?: AbortSignal): Promise<PageSelection[]> {
-    const headers = await fetchChunkHeaders(store, chunks, { cache: this.headers, ...(signal ? { signal } : {}) });
-    const out: PageSelection[] = [];
-    for (let i = 0; i < chunks.length; i++) {
-      const refId = Number(chunks[i]!.extra?.refId ?? -1);
-      const mine = regions.filter((r) => this.header.refId(r.contig) === refId);
-      const groups = groupsOverlapping(headers[i]!.groups, mine);
-      if (groups.length) out.push({ entry: chunks[i]!, header: headers[i]!, groups });
-    }
-    return out;
+  /** The regions of `regions` on the chunk's reference ('*' for the unplaced partition). */
+  private regionsOn(refId: number, regions: Region[]): Region[] {
+    return regions.filter((r) => (r.contig === '*' ? refId === -1 : this.header.refId(r.contig) === refId));
+  }
+
+  /**
+   * The read plan of one pass, shared by `scan` (which fetches it) and `explain` (which
+   * prints it), so the two cannot disagree. A placed-region pass reads the headers of chunks
+   * with record groups (cached for the dataset's lifetime) and plans only the pages of the
+   * groups whose span overlaps a region; unplaced reads and whole scans plan whole streams.
+   */
+  private planPass(store: ObjectStore, regions: Region[] | undefined, streams: readonly string[], signal?: AbortSignal): Promise<GroupedPlan> {
+    const keys = new Set(regions ? regions.flatMap((r) => this.chunksFor(r).map((c) => c.key)) : []);
+    const chunks = regions ? this.ds.manifest.chunks.filter((c) => keys.has(c.key)) : this.ds.manifest.chunks;
+    const placed = regions !== undefined && !regions.some((r) => r.contig === '*');
+    if (!placed) return Promise.resolve({ plan: planReads(chunks, { streams: [...streams] }), selections: [], headerReads: [] });
+    return planGroupedReads(store, chunks, {
+      streams,
+      headerCache: this.headers,
+      selectGroups: (entry, header) => groupsOverlapping(header.groups, this.regionsOn(Number(entry.extra?.refId ?? -1), regions)),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /**
+   * What a scan with these options reads, planned the way `scan` plans it: the chunk-header
+   * reads (for choosing record groups) listed apart from the data reads, and no data read.
+   * Headers already cached by this dataset are not read again, as in a scan.
+   */
+  async explain(store: ObjectStore, o: ScanOptions): Promise<PlanExplainReport> {
+    const streams = streamNamesFor(pafSchema, this.decodeFields(o));
+    const passes = this.passes(o);
+    const plans: GroupedPlan[] = [];
+    for (const regions of passes) plans.push(await this.planPass(store, regions, streams, o.signal));
+    const pruned = new Set(passes.flatMap((rs) => (rs ? rs.flatMap((r) => this.chunksFor(r).map((c) => c.key)) : this.ds.manifest.chunks.map((c) => c.key))));
+    const notes = [`${pruned.size} of ${this.ds.manifest.chunks.length} chunks after region pruning`];
+    const pages = plans.reduce((n, p) => n + p.selections.reduce((m, s) => m + s.groups.length, 0), 0);
+    if (pages) notes.push(`record groups: ${pages} groups overlap the regions; only their pages are read`);
+    if (passes.length > 1) notes.push(`${passes.length} regions answered in turn: each region's reads follow the previous region's (a chunk two regions need is read twice)`);
+    return explainPlan(concatPlans(plans.map((p) => p.plan)), notes, plans.flatMap((p) => p.headerReads));
   }
 
   async *scan(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<ScannedChunk> {
     ensureCodecs(host);
     const fields = this.decodeFields(o);
     const streams = streamNamesFor(pafSchema, fields);
-    const passes: (Region[] | undefined)[] = !o.regions?.length ? [undefined] : o.merge ? [o.regions] : o.regions.map((r) => [r]);
-    for (const regions of passes) {
-      const keys = new Set(regions ? regions.flatMap((r) => this.chunksFor(r).map((c) => c.key)) : []);
-      const chunks = regions ? this.ds.manifest.chunks.filter((c) => keys.has(c.key)) : this.ds.manifest.chunks;
-      const signal = o.signal ? { signal: o.signal } : {};
-      const placed = regions !== undefined && !regions.some((r) => r.contig === '*');
-      // Chunks with record groups: headers first, then the overlapping groups' pages. Others
-      // (one group, or written before groups existed): header and whole streams in one plan.
-      const grouped = placed ? chunks.filter((c) => (c.layout?.groups ?? 1) > 1) : [];
-      const selected = grouped.length ? await this.selectGroups(store, grouped, regions!, o.signal) : [];
-      const selectionOf = new Map(selected.map((s) => [s.entry.key, s]));
-      const rest = grouped.length ? chunks.filter((c) => (c.layout?.groups ?? 1) <= 1) : chunks;
-      const rank = new Map(chunks.map((c, i) => [c.key, i]));
-      const plan = grouped.length
-        ? mergePlans([planPages(selected, { streams }), planReads(rest, { streams })], (k) => rank.get(k)!)
-        : planReads(chunks, { streams });
+    const signal = o.signal ? { signal: o.signal } : {};
+    for (const regions of this.passes(o)) {
+      const { plan, selections } = await this.planPass(store, regions, streams, o.signal);
+      const selectionOf = new Map(selections.map((s) => [s.entry.key, s]));
       for await (const got of fetchPlan(store, plan, signal)) {
         const key = got.chunk.key;
         const sel = selectionOf.get(key);
@@ -136,12 +147,25 @@ export class PafDataset {
           : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
         const refId = Number(got.chunk.extra?.refId ?? -1);
         if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, refId);
-        const mine = regions?.filter((r) => (r.contig === '*' ? refId === -1 : this.header.refId(r.contig) === refId));
-        const rows = filterRows(batch, mine, o);
-        if (rows.length) yield { chunk: got.chunk, refId: Number(got.chunk.extra?.refId ?? -1), batch, rows };
+        const rows = filterRows(batch, regions && this.regionsOn(refId, regions), o);
+        if (rows.length) yield { chunk: got.chunk, refId, batch, rows };
       }
     }
   }
+}
+
+/** Plans run one after another (a scan's passes) as one plan for explainPlan: their reads in order. */
+function concatPlans(plans: readonly ReadPlan[]): ReadPlan {
+  if (plans.length === 1) return plans[0]!;
+  const requests = plans.flatMap((p) => p.requests);
+  return {
+    chunks: plans.flatMap((p) => p.chunks),
+    requests,
+    objects: new Set(requests.map((r) => r.key)).size,
+    requestCount: requests.length,
+    bytes: plans.reduce((n, p) => n + p.bytes, 0),
+    usefulBytes: plans.reduce((n, p) => n + p.usefulBytes, 0),
+  };
 }
 
 function filterRows(batch: ColumnBatch, regions: Region[] | undefined, o: RecordFilter): number[] {
