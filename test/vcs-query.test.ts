@@ -148,19 +148,22 @@ describe.skipIf(!hasBcftools)('vcs query: pushdown', () => {
     expect(body(sel.text)).toBe(bcftoolsView(['-H', '-i', 'CHROM="chr2" && POS<=150000 && QUAL>500', gz]));
     expect(body(sel.text).split('\n').length).toBeGreaterThan(10);
     // partitions by CHROM and POS (1 of 6 parts), row groups by POS statistics (1 of 5). What
-    // remains is mostly fixed cost: the manifest (11 KB) and the two sample-batch footers
-    // (~18 KB each: 10 samples x 4 keys x 5 row groups column chunks); the column data is ~16 KB.
-    expect(sel.metrics.bytesRead).toBeLessThan(all.metrics.bytesRead * 0.12);
+    // remains is mostly fixed cost: the manifest (~13 KB) and three footers; with matrix columns
+    // the whole dataset is 2.5x smaller than with per-sample columns (259 vs 640 KB scanned), so
+    // the fixed cost is a larger share of it: 35 KB in 10 requests (was 67 KB in 12).
+    expect(sel.metrics.bytesRead).toBeLessThan(all.metrics.bytesRead * 0.15);
+    expect(sel.metrics.bytesRead).toBeLessThan(40_000);
     const fmt = await query(host, store, { where: 'POS < 60000 && FORMAT/DP > 55' });
     console.log(`pushdown: POS < 60000 && FORMAT/DP > 55: ${fmt.metrics.bytesRead} B / ${fmt.metrics.requests} requests`);
     expect(body(fmt.text)).toBe(bcftoolsView(['-H', '-i', 'POS<60000 && FMT/DP>55', gz]));
-    // FORMAT stats need every sample-batch footer of the 3 kept parts (~18 KB each, ~40% of
-    // this small dataset's bytes are footers): the layout's per-column-chunk cost, not the data
-    expect(fmt.metrics.bytesRead).toBeLessThan(all.metrics.bytesRead * 0.4);
+    // matrix columns have no min/max, so FORMAT tests do not prune row groups: the 3 kept parts'
+    // DP matrices are read (92 KB in 30 requests; was 220 KB, mostly per-sample footers)
+    expect(fmt.metrics.bytesRead).toBeLessThan(all.metrics.bytesRead * 0.5);
     const tsv = await query(host, store, { where: 'CHROM == "chr2" && POS <= 150000 && QUAL > 500', fields: ['POS', 'QUAL'], outputFormat: 'tsv' });
     console.log(`pushdown: same filter, tsv of POS,QUAL: ${tsv.metrics.bytesRead} B / ${tsv.metrics.requests} requests`);
     expect(tsv.metrics.ranges.some((r) => r.key.includes('.samples-'))).toBe(false);
-    expect(tsv.metrics.bytesRead).toBeLessThan(all.metrics.bytesRead * 0.04);
+    // sites only: the manifest and the sites file's footer and chunks (unchanged by the sample layout)
+    expect(tsv.metrics.bytesRead).toBeLessThan(25_000);
   });
 
   it('--explain lists the kept row groups and ranges and reads no data pages', async () => {

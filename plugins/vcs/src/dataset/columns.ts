@@ -2,13 +2,14 @@
  * VcfRecords <-> Parquet columns. Site columns: CHROM, POS, END (1-based inclusive, INFO/END when
  * present as in htslib's rlen), ID, REF, ALT, QUAL, FILTER, one `INFO_<ID>` column per INFO
  * field, and `_info` / `_format` (each record's INFO key order and FORMAT keys, dictionary
- * encoded to almost nothing) so VCF output is exact. Sample columns: `<sample>:<KEY>`, one per
- * sample and FORMAT key, in sample-batch files. A field is stored typed (INT32, FLOAT, BOOLEAN
- * for flags) when every value in the chunk is a scalar, else as its VCF text (STRING).
+ * encoded to almost nothing) so VCF output is exact. A site field is stored typed (INT32, FLOAT,
+ * BOOLEAN for flags) when every value in the chunk is a scalar, else as its VCF text (STRING).
+ * Sample columns: one matrix column per FORMAT key and group of samples, in sample-batch files.
  */
 import type { FieldDef, Header } from '../header/header.js';
 import { formatValue } from '../record/format.js';
 import type { Value, VcfRecord } from '../record/record.js';
+import { codingOf, encodeRow } from './matrix/matrix.js';
 import type { ParquetColumn } from './parquet.js';
 
 const latin1ToUtf8 = (s: string): string => (/[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
@@ -16,7 +17,6 @@ export const utf8ToLatin1 = (s: string): string => (/[^\x00-\x7f]/.test(s) ? Buf
 
 export const SITE_COLUMNS = ['CHROM', 'POS', 'END', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', '_info', '_format'];
 export const infoColumn = (id: string): string => `INFO_${id}`;
-export const sampleColumn = (sample: string, key: string): string => `${sample}:${key}`;
 
 /** 1-based inclusive end: INFO/END when it is a positive integer, else POS + len(REF) - 1. */
 export function siteEnd(r: VcfRecord): number {
@@ -67,23 +67,71 @@ export function siteColumns(records: VcfRecord[], header: Header): ParquetColumn
   return cols;
 }
 
-/** Columns of samples `[from, to)` for every FORMAT key used in the chunk. */
-export function sampleColumns(records: VcfRecord[], header: Header, from: number, to: number): ParquetColumn[] {
+/** The FORMAT keys used by `records`, in first-use order. */
+export function formatKeysOf(records: readonly VcfRecord[]): string[] {
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const r of records) for (const k of r.format) if (!seen.has(k)) (seen.add(k), keys.push(k));
+  return keys;
+}
+
+/** The input's samples cut into batches of `batch` and matrix groups of `group`: [batch index, group in batch, from, to). */
+export function sampleGroups(n: number, batch: number, group: number): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  for (let from = 0, bi = 0; from < n; from += batch, bi++) {
+    const to = Math.min(n, from + batch);
+    for (let a = from, g = 0; a < to; a += group, g++) out.push([bi, g, a, Math.min(to, a + group)]);
+  }
+  return out;
+}
+
+/**
+ * A record with its sample values encoded at once (matrix/matrix.ts), one cell per FORMAT key and
+ * matrix group, and its parsed sample values dropped: a part of a 10,000-sample VCF then holds
+ * ~7 bytes per sample and site instead of the parsed values' ~40 per value.
+ */
+export interface EncodedRecord {
+  site: VcfRecord;
+  cells: Map<string, Uint8Array[]>;
+  /** The marker-major block (markers.ts), when written. */
+  block?: Uint8Array;
+}
+
+export function encodeRecord(r: VcfRecord, header: Header, groups: readonly [number, number, number, number][]): EncodedRecord {
+  const cells = new Map<string, Uint8Array[]>();
+  r.format.forEach((key, k) => {
+    const coding = codingOf(key, header.formatDef(key));
+    const values = r.samples[k]!;
+    cells.set(key, groups.map(([, , a, b]) => encodeRow(values.slice(a, b), coding)));
+  });
+  return { site: { ...r, samples: [] }, cells };
+}
+
+/** Bytes an encoded record holds (for cutting parts). */
+export function encodedBytes(e: EncodedRecord): number {
+  let n = 96 + e.site.ref.length + e.site.info.length * 16 + (e.block?.length ?? 0);
+  for (const cs of e.cells.values()) for (const c of cs) n += c.length + 16;
+  return n;
+}
+
+/**
+ * Matrix columns of one batch of an encoded part (`groups` indexes its groups in the record's cell
+ * lists): for each matrix group and FORMAT key one BYTE_ARRAY column `<KEY>.<g>`, null where the
+ * record lacks the key. Group-major order: a group's columns are adjacent, so a sample subset is
+ * one short byte span.
+ */
+export function sampleColumns(rows: readonly (EncodedRecord | null)[], groups: readonly { index: number; local: number }[]): ParquetColumn[] {
+  const keys = formatKeysOf(rows.flatMap((r) => (r ? [r.site] : [])));
   const cols: ParquetColumn[] = [];
-  for (let s = from; s < to; s++) {
+  for (const { index, local } of groups) {
     for (const key of keys) {
-      const values = records.map((r) => {
-        const k = r.format.indexOf(key);
-        return k < 0 ? null : (r.samples[k]![s] ?? null);
-      });
-      cols.push(fieldColumn(sampleColumn(header.samples[s]!, key), header.formatDef(key), values, key === 'GT'));
+      cols.push({ name: matrixColumn(key, local), type: 'BYTE_ARRAY', data: rows.map((r) => r?.cells.get(key)?.[index] ?? null), statistics: false });
     }
   }
   return cols;
 }
+
+export const matrixColumn = (key: string, g: number): string => `${key}.${g}`;
 
 function toValue(v: unknown): Value {
   if (v === null || v === undefined) return null;
@@ -93,25 +141,29 @@ function toValue(v: unknown): Value {
   return utf8ToLatin1(String(v));
 }
 
-/** Rebuilds a record from a site row and the sample rows of the chosen samples (indexes into header.samples). */
-export function assemble(site: Record<string, unknown>, sampleRows: { row: Record<string, unknown>; samples: number[] }[], header: Header, nSamples: number): VcfRecord {
+/**
+ * Rebuilds a record from a site row; `value(key, s)` gives sample `s`'s value of a FORMAT key
+ * (s indexes header.samples). `extraKeys` are FORMAT keys of sample batches added later that the
+ * site row's `_format` lacks (their union is the record's FORMAT).
+ */
+export function assemble(site: Record<string, unknown>, value: (key: string, s: number) => Value, header: Header, samples: readonly number[], extraKeys: readonly string[] = []): VcfRecord {
   const infoKeys = site._info ? String(site._info).split(';') : [];
   const info: [string, Value][] = infoKeys.map((k) => {
     if (k.endsWith('!')) return [k.slice(0, -1), true];
     return [k, toValue(site[infoColumn(k)])];
   });
   const format = site._format ? String(site._format).split(':') : [];
-  const samples: Value[][] = format.map(() => new Array<Value>(nSamples).fill(null));
-  for (const { row, samples: idx } of sampleRows) {
-    for (const s of idx) {
-      const name = header.samples[s]!;
-      for (let k = 0; k < format.length; k++) samples[k]![s] = toValue(row[sampleColumn(name, format[k]!)]);
-    }
-  }
+  for (const k of extraKeys) if (!format.includes(k)) format.push(k);
+  const n = header.samples.length;
+  const values: Value[][] = format.map((key) => {
+    const col = new Array<Value>(n).fill(null);
+    for (const s of samples) col[s] = value(key, s);
+    return col;
+  });
   const alt = site.ALT === null || site.ALT === undefined ? [] : utf8ToLatin1(String(site.ALT)).split(',');
   return {
     chrom: utf8ToLatin1(String(site.CHROM)), pos: Number(site.POS), id: site.ID === null || site.ID === undefined ? '.' : utf8ToLatin1(String(site.ID)),
     ref: utf8ToLatin1(String(site.REF)), alt, qual: site.QUAL === null || site.QUAL === undefined ? null : Number(site.QUAL),
-    filter: site.FILTER === null || site.FILTER === undefined ? null : utf8ToLatin1(String(site.FILTER)).split(';'), info, format, samples,
+    filter: site.FILTER === null || site.FILTER === undefined ? null : utf8ToLatin1(String(site.FILTER)).split(';'), info, format, samples: values,
   };
 }

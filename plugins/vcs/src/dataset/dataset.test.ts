@@ -30,7 +30,7 @@ describe.skipIf(!hasBcftools)('vcs dataset: samples and regions', () => {
   const gz = join(dir, 'synth.vcf.gz');
   spawnSync('/usr/bin/bgzip', ['-k', f]);
   spawnSync('/usr/bin/tabix', ['-p', 'vcf', gz]);
-  const opts = { chunkRecords: 200, rowGroupSize: 64, sampleBatch: 16 };
+  const opts = { chunkRecords: 200, rowGroupSize: 64, sampleBatch: 16, sampleGroup: 4 };
 
   it('the synthetic VCF round-trips', async () => {
     const { host, store } = await memoryDataset(gz, opts);

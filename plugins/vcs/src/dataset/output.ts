@@ -13,6 +13,7 @@ import { jsonlWriter } from '../query/output/jsonl.js';
 import { parquetWriter } from '../query/output/parquet.js';
 import type { Cell, TableWriter } from '../query/output/table-writer.js';
 import { tsvWriter } from '../query/output/tsv.js';
+import { markerEligible, markerQuery } from './marker-query.js';
 import { VcsDataset, type ScanOptions, type Selection } from './reader.js';
 
 export const OUTPUT_FORMATS = ['vcf', 'vcf.gz', 'tsv', 'jsonl', 'arrow', 'parquet'];
@@ -77,6 +78,13 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
     return { records: n };
   }
   const w = tableWriter(input, columns);
+  if (ds.meta.markerKeys?.length && markerEligible(columns, request.regions, request.where)) {
+    const got = await markerQuery(ds, input.store, input.host, request.regions!, columns, w, limit, input.signal);
+    if (got !== undefined) {
+      await w.end();
+      return { records: got };
+    }
+  }
   for await (const sel of ds.select(input.store, input.host, scan)) {
     if (n >= limit) break;
     const take = limited(sel, limit - n);
@@ -98,9 +106,15 @@ async function readCells(sel: Selection, columns: readonly OutColumn[]): Promise
   const samples = [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))];
   await part.openBatches(samples);
   await part.prefetch(g, columns.filter((c) => c.sample === undefined).map((c) => c.field.column), samples, [...new Set(columns.filter((c) => c.sample !== undefined).map((c) => c.field.column))]);
-  const data = await Promise.all(columns.map((c) => (c.sample === undefined
-    ? part.site(c.field.column, g, first, end)
-    : part.format(c.field.column, [c.sample], g, first, end).then((x) => x[0]))));
+  const siteData = new Map<string, Promise<ArrayLike<unknown> | undefined>>();
+  const fmtData = new Map<string, Promise<(ArrayLike<unknown> | undefined)[]>>();
+  for (const c of columns) {
+    if (c.sample === undefined) { if (!siteData.has(c.field.column)) siteData.set(c.field.column, part.site(c.field.column, g, first, end)); }
+    else if (!fmtData.has(c.field.column)) fmtData.set(c.field.column, part.format(c.field.column, samples, g, first, end));
+  }
+  const data = await Promise.all(columns.map(async (c) => (c.sample === undefined
+    ? siteData.get(c.field.column)!
+    : (await fmtData.get(c.field.column)!)[samples.indexOf(c.sample)])));
   return columns.map((c, k) => {
     const col = data[k];
     return rows.map((r) => cell(c, col?.[r - first]));

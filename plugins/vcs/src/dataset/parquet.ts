@@ -8,13 +8,15 @@ import type { Host, ObjectStore } from '@genolake/core';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
-export type ParquetColumnType = 'INT32' | 'INT64' | 'FLOAT' | 'BOOLEAN' | 'STRING';
+export type ParquetColumnType = 'INT32' | 'INT64' | 'FLOAT' | 'BOOLEAN' | 'STRING' | 'BYTE_ARRAY';
 
 export interface ParquetColumn {
   name: string;
   type: ParquetColumnType;
   data: unknown[] | Int32Array | Float32Array | BigInt64Array;
   nullable?: boolean;
+  /** Min/max statistics and column index (default true; off for matrix blobs, whose bounds prune nothing). */
+  statistics?: boolean;
 }
 
 export interface WriteOptions {
@@ -28,7 +30,7 @@ export function writeParquet(host: Host, columns: ParquetColumn[], o: WriteOptio
   const zstd = host.getCodec('zstd');
   const param = String(o.level ?? 3);
   const buf = parquetWriteBuffer({
-    columnData: columns.map((c) => ({ name: c.name, type: c.type, data: c.data as unknown[], nullable: c.nullable ?? true, columnIndex: true })),
+    columnData: columns.map((c) => ({ name: c.name, type: c.type, data: c.data as unknown[], nullable: c.nullable ?? true, columnIndex: c.statistics ?? true, statistics: c.statistics ?? true })),
     codec: 'ZSTD',
     compressors: { ZSTD: (b: Uint8Array) => zstd.encode(b, { type: 'bytes', param }) },
     rowGroupSize: o.rowGroupSize,

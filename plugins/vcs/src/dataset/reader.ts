@@ -1,27 +1,30 @@
 /**
  * Dataset -> selected rows -> records. The only module that knows the file layout (a part is
- * one sites file plus sample-batch files with the same rows); the query engine sees it through
+ * one sites file plus sample-batch files with the same rows, whose FORMAT values are per-key
+ * matrix cells of groups of samples, matrix/); the query engine sees it through
  * `RowSource` / `StatsSource` (query/source.ts), so another sample layout changes only this file.
  *
  * Pruning, coarse to fine, each step conservative and followed by the exact test:
  * 1. parts, from the manifest alone: each part's contig and span against the regions, and the
  *    `--where` expression against CHROM and the POS span (no request);
  * 2. row groups, from the footers: POS/END min/max against the regions, and the expression
- *    against the typed columns' min/max/null counts (FORMAT fields: every sample's column);
+ *    against the typed site columns' min/max/null counts (FORMAT matrices have no statistics);
  * 3. rows: the needed columns of the remaining row groups are read (bounded ranged gets of
  *    those column chunks, or of their pages when a chunk has several) and evaluated exactly.
  * Region overlap is htslib's: POS <= region end and END >= region start (1-based).
  */
-import { Dataset, InvalidArgumentError, NotFoundError, type ChunkEntry, type ExplainReport, type Host, type ObjectStore, type Region } from '@genolake/core';
+import { Dataset, InvalidArgumentError, NotFoundError, UnsupportedError, type ChunkEntry, type ExplainReport, type Host, type ObjectStore, type Region } from '@genolake/core';
 import { Header } from '../header/header.js';
-import type { VcfRecord } from '../record/record.js';
 import { fieldsOf, type Expr } from '../query/ast.js';
 import { evaluate } from '../query/evaluate.js';
 import { ParquetFile } from '../query/parquet-file.js';
 import { NEVER, tri } from '../query/prune.js';
-import type { ColumnData, ColumnStats, RowSource, StatsSource } from '../query/source.js';
-import { assemble, infoColumn, sampleColumn, SITE_COLUMNS } from './columns.js';
-import type { VcsMetadata } from './schema.js';
+import type { ColumnData, RowSource, StatsSource } from '../query/source.js';
+import type { Value, VcfRecord } from '../record/record.js';
+import { assemble, infoColumn, matrixColumn, SITE_COLUMNS } from './columns.js';
+import { missingGt } from './matrix/gt.js';
+import { codingOf, decodeRow, type Cells } from './matrix/matrix.js';
+import { FORMAT_VERSION, type VcsMetadata } from './schema.js';
 
 export interface ScanOptions {
   /** 0-based half-open regions. */
@@ -43,49 +46,46 @@ export interface Selection {
 /** What pruning kept, for --explain and tests. */
 export interface PruneCounts { parts: number; partsKept: number; groups: number; groupsKept: number; groupsRead: number }
 
-interface Batch { file: ParquetFile; from: number; to: number }
+/** A sample-batch file: global samples [from, to), in matrix columns of `group` samples each. */
+interface Batch { file: ParquetFile; from: number; to: number; group: number }
 
-/** One part: its sites file and its sample-batch files. */
+/** One part: its sites file and its sample-batch files (batches added by later versions included). */
 export class Part {
-  constructor(readonly sites: ParquetFile, readonly batches: Batch[], readonly entry: ChunkEntry, private readonly samples: readonly string[], private readonly formatKeys: readonly string[]) {}
+  constructor(readonly sites: ParquetFile, readonly batches: Batch[], readonly entry: ChunkEntry, private readonly header: Header, readonly markers: ChunkEntry[] = []) {}
 
   async openBatches(samples: readonly number[]): Promise<void> {
     await Promise.all(this.batches.filter((b) => samples.some((s) => s >= b.from && s < b.to)).map((b) => b.file.open()));
   }
 
-  private sampleFile(s: number): ParquetFile {
-    return this.batches.find((b) => s >= b.from && s < b.to)!.file;
+  /** Statistics of row group `g`: site columns from the sites footer; FORMAT matrices have none. */
+  stats(g: number): StatsSource {
+    return { site: (column) => this.sites.stats(column, g), format: () => undefined };
   }
 
-  /** Statistics of row group `g`: site columns from the sites footer, FORMAT keys from every batch footer (opened). */
-  stats(g: number): StatsSource {
-    return {
-      site: (column) => this.sites.stats(column, g),
-      format: (key) => {
-        const out: (ColumnStats | 'absent')[] = [];
-        for (let s = 0; s < this.samples.length; s++) {
-          const f = this.sampleFile(s);
-          if (f.groups.length !== this.sites.groups.length) return undefined;
-          const st = f.stats(sampleColumn(this.samples[s]!, key), g);
-          if (st === undefined) return undefined;
-          out.push(st);
-        }
-        return out;
-      },
-    };
+  /** The matrix columns holding `samples` (all columns of the file for each key when `keys` is absent). */
+  private columnsOf(b: Batch, samples: readonly number[], keys?: readonly string[]): string[] {
+    const groups = new Set<number>();
+    for (const s of samples) if (s >= b.from && s < b.to) groups.add(Math.floor((s - b.from) / b.group));
+    const ks = keys ?? this.keysOf(b);
+    return [...groups].flatMap((g) => ks.map((k) => matrixColumn(k, g))).filter((c) => b.file.has(c));
+  }
+
+  /** FORMAT keys with columns in a batch file. */
+  keysOf(b: Batch): string[] {
+    const out = new Set<string>();
+    for (const c of b.file.columns.keys()) { const dot = c.lastIndexOf('.'); if (dot > 0 && c !== '_format') out.add(c.slice(0, dot)); }
+    return [...out];
   }
 
   /**
    * Fetches ahead, one ranged get per file where the chunks lie close: the site `columns` and,
-   * for each listed sample, its FORMAT `keys` (all of its columns when absent), in group `g`.
+   * for the listed samples, the matrix columns of their groups for FORMAT `keys` (all when absent), in group `g`.
    */
   async prefetch(g: number, columns: Iterable<string>, samples: readonly number[] = [], keys?: readonly string[]): Promise<void> {
     const jobs = [this.sites.prefetch(columns, g)];
     for (const b of this.batches) {
-      const mine = samples.filter((s) => s >= b.from && s < b.to);
-      if (!mine.length) continue;
-      const cols = mine.flatMap((s) => (keys ? keys.map((k) => sampleColumn(this.samples[s]!, k)) : this.sampleColumns(s).map((c) => c.column)));
-      jobs.push(b.file.open().then(() => b.file.prefetch(cols, g)));
+      if (!samples.some((s) => s >= b.from && s < b.to)) continue;
+      jobs.push(b.file.open().then(() => b.file.prefetch([...this.columnsOf(b, samples, keys), ...(b.file.has('_format') ? ['_format'] : [])], g)));
     }
     await Promise.all(jobs);
   }
@@ -95,16 +95,78 @@ export class Part {
     return this.sites.read(column, g, start, end);
   }
 
-  /** FORMAT `key` of each listed sample for rows [start, end) of group `g` (batch files opened). */
-  async format(key: string, samples: readonly number[], g: number, start: number, end: number): Promise<(ColumnData | undefined)[]> {
-    if (samples.length > 1) await this.prefetch(g, [], samples, [key]);
-    return Promise.all(samples.map((s) => this.sampleFile(s).read(sampleColumn(this.samples[s]!, key), g, start, end)));
+  /**
+   * Decoded matrix cells of FORMAT `key` for rows [start, end) of group `g`: for each batch and
+   * matrix column holding some of `samples`, the column's rows decoded once.
+   */
+  private async matrices(key: string, samples: readonly number[], g: number, start: number, end: number): Promise<Map<number, { cells: Cells[]; at: number }>> {
+    const def = this.header.formatDef(key);
+    const coding = codingOf(key, def);
+    const scalar = def.number === '1' && (def.type === 'Integer' || def.type === 'Float');
+    const bySample = new Map<number, { cells: Cells[]; at: number }>();
+    const jobs: Promise<void>[] = [];
+    for (const b of this.batches) {
+      const mine = samples.filter((s) => s >= b.from && s < b.to);
+      if (!mine.length) continue;
+      const groups = new Map<number, number[]>();
+      for (const s of mine) { const gi = Math.floor((s - b.from) / b.group); groups.set(gi, [...(groups.get(gi) ?? []), s]); }
+      for (const [gi, ss] of groups) {
+        jobs.push((async () => {
+          await b.file.open();
+          const col = await b.file.read(matrixColumn(key, gi), g, start, end);
+          if (!col) return;
+          const n = Math.min(b.group, b.to - b.from - gi * b.group);
+          const cells = Array.from({ length: end - start }, (_, i) => decodeRow(col[i] as Uint8Array | null, n, coding, scalar));
+          for (const s of ss) bySample.set(s, { cells, at: s - b.from - gi * b.group });
+        })());
+      }
+    }
+    await Promise.all(jobs);
+    return bySample;
   }
 
-  /** Every FORMAT column of sample `s` present in its batch file. */
-  sampleColumns(s: number): { key: string; column: string }[] {
-    const f = this.sampleFile(s);
-    return this.formatKeys.map((key) => ({ key, column: sampleColumn(this.samples[s]!, key) })).filter((c) => f.has(c.column));
+  /** FORMAT `key` of each listed sample for rows [start, end) of group `g` (undefined: the sample has no such column in this part). */
+  async format(key: string, samples: readonly number[], g: number, start: number, end: number): Promise<(ColumnData | undefined)[]> {
+    await this.prefetch(g, [], samples, [key]);
+    const m = await this.matrices(key, samples, g, start, end);
+    const cols = samples.map((s) => {
+      const x = m.get(s);
+      return x ? x.cells.map((c) => c.cell(x.at)) : undefined;
+    });
+    if (key !== 'GT') return cols;
+    // samples without a GT in a row (added batches): missing with the row's ploidy, as in values()
+    const all = [...m.values()];
+    const fill: (string | null)[] = Array.from({ length: end - start }, (_, i) => {
+      let p = 0;
+      for (const x of all) if (x.cells[i]!.present && x.cells[i]!.ploidy > p) p = x.cells[i]!.ploidy;
+      return p ? missingGt(p) : null;
+    });
+    return samples.map((s, k) => {
+      const x = m.get(s);
+      const col = cols[k] ?? new Array<unknown>(end - start).fill(null);
+      return Array.from(col, (v, i) => (v === null && !(x && x.cells[i]!.present) ? fill[i] : v));
+    });
+  }
+
+  /** The FORMAT values of `samples` for rows [start, end), as records hold them, plus each row's FORMAT keys from added batches. */
+  async values(keys: readonly string[], samples: readonly number[], g: number, start: number, end: number): Promise<{ value: (row: number, key: string, s: number) => Value; extraKeys: (row: number) => string[] }> {
+    const per = new Map<string, Map<number, { cells: Cells[]; at: number }>>();
+    await Promise.all(keys.map(async (k) => per.set(k, await this.matrices(k, samples, g, start, end))));
+    const extra: (ColumnData | undefined)[] = await Promise.all(this.batches.map((b) => (b.file.has('_format') ? b.file.read('_format', g, start, end) : undefined)));
+    const gt = [...(per.get('GT')?.values() ?? [])];
+    return {
+      value: (row, key, s) => {
+        const x = per.get(key)?.get(s);
+        if (x && x.cells[row]!.present) return x.cells[row]!.value(x.at);
+        if (key !== 'GT') return null;
+        // no GT for this sample here (added batch without the site, or a part of later sites):
+        // missing with the ploidy of the samples that have one, as bcftools merge writes
+        let p = 0;
+        for (const c of gt) if (c.cells[row]!.present && c.cells[row]!.ploidy > p) p = c.cells[row]!.ploidy;
+        return p ? missingGt(p) : null;
+      },
+      extraKeys: (row) => [...new Set(extra.flatMap((c) => (c && c[row] ? String(c[row]).split(':') : [])))],
+    };
   }
 
   rowSource(g: number, start: number, end: number, all: readonly number[]): RowSource {
@@ -126,6 +188,9 @@ export class VcsDataset {
 
   static async open(store: ObjectStore, version?: number): Promise<VcsDataset> {
     const ds = await Dataset.open(store, version !== undefined ? { version } : {});
+    if (ds.manifest.formatVersion !== FORMAT_VERSION) {
+      throw new UnsupportedError(`${store.url} is a vcs ${ds.manifest.formatVersion} dataset; this reader reads vcs ${FORMAT_VERSION} (per-FORMAT-key matrix columns): convert the source again`);
+    }
     const meta = ds.manifest.metadata as unknown as VcsMetadata;
     const lines = meta.headerText.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -134,7 +199,7 @@ export class VcsDataset {
 
   /** Sample indexes for names (all when absent); unknown names are an error. */
   sampleIndexes(names?: string[]): number[] {
-    if (!names) return this.header.samples.map((_, i) => i);
+    if (!names || (names.length === 1 && names[0] === 'all' && !this.header.samples.includes('all'))) return this.header.samples.map((_, i) => i);
     return names.map((n) => {
       const i = this.header.samples.indexOf(n);
       if (i < 0) throw new NotFoundError(`sample "${n}" is not in the dataset (it has ${this.header.samples.length} samples)`);
@@ -172,9 +237,12 @@ export class VcsDataset {
         };
         if (tri(o.where, stats) === NEVER) continue;
       }
-      const batches = all.filter((b) => b.extra?.kind === 'samples' && b.extra.sites === c.key)
-        .map((b) => ({ file: new ParquetFile(host, store, b.key, b.size, o.signal), from: Number(b.extra!.sampleFrom), to: Number(b.extra!.sampleTo) }));
-      out.push(new Part(new ParquetFile(host, store, c.key, c.size, o.signal), batches, c, this.header.samples, this.formatKeys()));
+      const batches = all.filter((b) => b.extra?.kind === 'samples' && b.extra.sites === c.key).map((b) => {
+        const from = Number(b.extra!.sampleFrom), to = Number(b.extra!.sampleTo);
+        return { file: new ParquetFile(host, store, b.key, b.size, o.signal), from, to, group: Number(b.extra!.group ?? to - from) };
+      });
+      const markers = all.filter((m) => m.extra?.kind === 'markers' && m.extra.sites === c.key);
+      out.push(new Part(new ParquetFile(host, store, c.key, c.size, o.signal), batches, c, this.header, markers));
     }
     if (counts) counts.partsKept = out.length;
     // bcftools -r prints contigs in the order the regions first name them, each in file order
@@ -190,8 +258,6 @@ export class VcsDataset {
   async groups(part: Part, o: ScanOptions, counts?: PruneCounts): Promise<number[]> {
     await part.sites.open();
     const mine = o.regions?.filter((r) => r.contig === part.entry.region?.contig);
-    const formatKeys = o.where ? fieldsOf(o.where).some((f) => f.scope === 'format') : false;
-    if (formatKeys) await part.openBatches(this.header.samples.map((_, i) => i));
     const kept: number[] = [];
     for (let g = 0; g < part.sites.groups.length; g++) {
       if (mine?.length) {
@@ -245,23 +311,18 @@ export class VcsDataset {
     const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
     await part.openBatches(wanted);
     await part.prefetch(g, siteCols, wanted);
-    const siteData = await Promise.all(siteCols.map((c) => part.site(c, g, first, end)));
-    const perSample = await Promise.all(wanted.map(async (s) => {
-      const cols = part.sampleColumns(s);
-      const data = await Promise.all(cols.map((c) => readSample(part, s, c.key, g, first, end)));
-      return { s, cols, data };
-    }));
+    const keys = new Set<string>();
+    for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
+    const [siteData, vals] = await Promise.all([
+      Promise.all(siteCols.map((c) => part.site(c, g, first, end))),
+      part.values([...keys], wanted, g, first, end),
+    ]);
     const out: VcfRecord[] = [];
     for (const r of rows) {
       const i = r - first;
       const site: Record<string, unknown> = {};
       for (let k = 0; k < siteCols.length; k++) site[siteCols[k]!] = siteData[k]![i];
-      const sampleRows = perSample.map(({ s, cols, data }) => {
-        const row: Record<string, unknown> = {};
-        for (let k = 0; k < cols.length; k++) row[cols[k]!.column] = data[k]?.[i];
-        return { row, samples: [s] };
-      });
-      out.push(assemble(site, sampleRows, this.header, this.header.samples.length));
+      out.push(assemble(site, (key, s) => vals.value(i, key, s), this.header, wanted, vals.extraKeys(i)));
     }
     return out;
   }
@@ -288,21 +349,27 @@ export class VcsDataset {
       footerBytes += files.reduce((a, f) => a + f.footerBytes, 0);
       notes.push(`${part.sites.key}: row groups ${kept.length ? kept.join(',') : 'none'} of ${part.sites.groups.length}`);
       if (!kept.length) continue;
-      await part.openBatches(need.samples);
+      await part.openBatches(where.some((f) => f.scope === 'format') ? this.header.samples.map((_, i) => i) : need.samples);
       const siteCols = new Set<string>(where.filter((f) => f.scope === 'site').map((f) => f.column));
       if (o.regions?.length) (siteCols.add('POS'), siteCols.add('END'));
       for (const c of need.siteColumns ?? [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((k) => k.startsWith('INFO_'))]) siteCols.add(c);
       const fmt = where.filter((f) => f.scope === 'format').map((f) => f.column);
+      const everyone = this.header.samples.map((_, i) => i);
       const sampleCols: { file: ParquetFile; column: string }[] = [];
-      for (let s = 0; s < this.header.samples.length; s++) {
-        const keys = new Set(fmt);
-        if (need.samples.includes(s)) for (const c of need.formatKeys ?? part.sampleColumns(s).map((x) => x.key)) keys.add(c);
-        const b = part.batches.find((x) => s >= x.from && s < x.to);
-        if (b && keys.size) for (const k of keys) sampleCols.push({ file: b.file, column: sampleColumn(this.header.samples[s]!, k) });
+      for (const b of part.batches) {
+        const mine = need.samples.filter((s) => s >= b.from && s < b.to);
+        if (!b.file.groups.length) continue;
+        const cols = new Set<string>();
+        const add = (ss: readonly number[], ks: readonly string[]): void => {
+          for (const s of ss) if (s >= b.from && s < b.to) for (const k of ks) cols.add(matrixColumn(k, Math.floor((s - b.from) / b.group)));
+        };
+        if (fmt.length) add(everyone, fmt);
+        add(mine, need.formatKeys ?? part.keysOf(b));
+        for (const column of cols) if (b.file.has(column)) sampleCols.push({ file: b.file, column });
       }
       for (const g of kept) {
         for (const c of siteCols) { const r = part.sites.chunkRange(c, g); if (r) ranges.push({ key: part.sites.key, ...r }); }
-        for (const { file, column } of sampleCols) { const r = file.groups.length ? file.chunkRange(column, g) : undefined; if (r) ranges.push({ key: file.key, ...r }); }
+        for (const { file, column } of sampleCols) { const r = file.chunkRange(column, g); if (r) ranges.push({ key: file.key, ...r }); }
       }
     }
     const bytes = ranges.reduce((a, r) => a + r.length, 0);
@@ -314,10 +381,6 @@ export class VcsDataset {
     const objects = new Set(ranges.map((r) => r.key)).size;
     return { objects, requests: ranges.length, bytes, ranges, notes };
   }
-}
-
-function readSample(part: Part, s: number, key: string, g: number, start: number, end: number): Promise<ColumnData | undefined> {
-  return part.format(key, [s], g, start, end).then((x) => x[0]);
 }
 
 export { infoColumn };

@@ -116,7 +116,8 @@ export class ParquetFile {
   private scan(paged: boolean): Promise<ParquetScan> {
     const which = paged ? 'paged' : 'whole';
     return (this.scans[which] ??= parquetScan({
-      file: this.buffer, metadata: this.metadata, compressors: decompressors(this.host), useOffsetIndex: paged,
+      // utf8: false keeps un-annotated BYTE_ARRAY (the vcs sample matrices) as bytes; STRING columns still decode
+      file: this.buffer, metadata: this.metadata, compressors: decompressors(this.host), useOffsetIndex: paged, utf8: false,
     }));
   }
 

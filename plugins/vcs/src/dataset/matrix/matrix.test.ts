@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { formatValue } from '../../record/format.js';
+import type { Value } from '../../record/record.js';
+import { decodeRow, encodeRow, TEXT_ROW, type Coding } from './matrix.js';
+
+/** Encode then decode; each sample's value must print as before (VCF text is the contract). */
+function roundTrip(values: Value[], coding: Coding): Uint8Array {
+  const row = encodeRow(values, coding);
+  const cells = decodeRow(row, values.length, coding, false);
+  const float = coding === 'float';
+  values.forEach((v, s) => expect(formatValue(cells.value(s), float), `sample ${s} of ${JSON.stringify(values)}`).toBe(formatValue(v, float)));
+  return row;
+}
+
+describe('sample matrices', () => {
+  it('GT: diploid, haploid, phased, missing, absent', () => {
+    const row = roundTrip(['0|1', '1/1', '.', './.', null, '2', '0|.', '.|0', '3/2/1'], 'gt');
+    expect(row[0]).toBe(3);
+    expect(roundTrip(['0|0', '0|1'], 'gt')).toEqual(new Uint8Array([2, 0x02, 0x03, 0x02, 0x05]));
+  });
+  it('GT: alleles above 125 and ploidy above 8 fall back to text', () => {
+    expect(roundTrip(['0/126', '1/1'], 'gt')[0]).toBe(TEXT_ROW);
+    expect(roundTrip(['0/0/0/0/0/0/0/0/1', '0'], 'gt')[0]).toBe(TEXT_ROW);
+  });
+  it('integers: widths by range, missing and vector ends', () => {
+    expect(roundTrip([[1], [null], null, [127]], 'int')[0]).toBe(1);
+    expect(roundTrip([[-126], [300]], 'int')[0]).toBe(2);
+    expect(roundTrip([[-2147483640], [2147483647], null], 'int')[0]).toBe(4);
+    expect(roundTrip([[1, 2, 3], [4], null, [null, 5], [null, null]], 'int')[1]).toBe(3);
+    expect(roundTrip([null, null], 'int')).toEqual(new Uint8Array([0]));
+  });
+  it('floats: decimal scaling when exact, raw float32 otherwise (NaN, inf, -0, 1/3)', () => {
+    const f = Math.fround;
+    expect(roundTrip([[f(1.093)], [0], [f(2)], null], 'float')[0]).toBe(2 | (4 << 4));
+    for (const odd of [NaN, Infinity, -Infinity, -0, f(1 / 3), f(1e-30), f(3.4e38)]) expect(roundTrip([[odd], [f(0.5)], [null]], 'float')[0]).toBe(0x84);
+    roundTrip([[f(0.1), f(0.25)], [f(-7.5)], null], 'float');
+  });
+  it('seeded random integer vectors round-trip', () => {
+    let seed = 3;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let t = 0; t < 200; t++) {
+      const scale = [100, 30000, 2e9][rnd(3)]!;
+      const values: Value[] = Array.from({ length: 1 + rnd(20) }, () => (rnd(8) === 0 ? null : Array.from({ length: 1 + rnd(3) }, () => (rnd(6) === 0 ? null : rnd(scale) - Math.floor(scale / 2)))));
+      roundTrip(values, 'int');
+    }
+  });
+  it('text: strings, flags and missing values', () => {
+    expect(roundTrip(['abc', null, true, 'x,y'], 'text')[0]).toBe(TEXT_ROW);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Integer and Float FORMAT values of all samples of a group at one site as bytes:
+ *
+ *   byte 0   code: width w (1, 2 or 4 bytes) | (e + 1) << 4 for floats stored as k / 10^e
+ *            (e in 0..6; taken only when every value round-trips bit for bit through float32),
+ *            0x84 for raw float32 bits; 0 = no sample has a value (no further bytes)
+ *   byte 1   V, values per sample (the longest vector of the row, 1..255)
+ *   then     n·V little-endian values of w bytes, byte-plane split (all first bytes, then all
+ *            second bytes, …), which zstd compresses far better than interleaved bytes
+ *
+ * Sentinels as in BCF: missing = the type's minimum (−128, −32768, −2^31; float 0x7F800001),
+ * vector end = minimum + 1 (float 0x7F800002). A sample without a value is missing followed by
+ * vector ends. Vectors longer than 255 do not fit: the row falls back to text (matrix.ts).
+ */
+export const RAW_FLOAT = 0x84;
+const F_MISSING = 0x7f800001, F_END = 0x7f800002;
+const MIN = { 1: -128, 2: -32768, 4: -2147483648 } as const;
+const MAX = { 1: 127, 2: 32767, 4: 2147483647 } as const;
+type Width = 1 | 2 | 4;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+function vectors(values: readonly unknown[]): { v: number; ok: boolean; any: boolean } {
+  let v = 1, any = false;
+  for (const x of values) {
+    if (x === null || x === undefined) continue;
+    if (!Array.isArray(x)) return { v, ok: false, any };
+    any = true;
+    if (x.length > v) v = x.length;
+  }
+  return { v, ok: v <= 255, any };
+}
+
+/** The decimal exponent e (0..6) such that every value is fround(k / 10^e) exactly, with |k| < 2^31. */
+function decimalExponent(values: readonly unknown[]): number | undefined {
+  for (let e = 0; e <= 6; e++) {
+    const m = 10 ** e;
+    let ok = true;
+    outer: for (const x of values) {
+      if (!Array.isArray(x)) continue;
+      for (const y of x as (number | null)[]) {
+        if (y === null) continue;
+        const k = Math.round(y * m);
+        if (!Number.isFinite(y) || Object.is(y, -0) || Math.abs(k) >= 2147483640 || !Object.is(Math.fround(k / m), y)) { ok = false; break outer; }
+      }
+    }
+    if (ok) return e;
+  }
+  return undefined;
+}
+
+export function encodeNumbers(values: readonly unknown[], float: boolean): Uint8Array | undefined {
+  const { v, ok, any } = vectors(values);
+  if (!ok) return undefined;
+  if (!any) return new Uint8Array([0]);
+  const n = values.length;
+  const e = float ? decimalExponent(values) : 0;
+  const raw = float && e === undefined;
+  const scale = raw ? 1 : 10 ** e!;
+  let lo = Infinity, hi = -Infinity;
+  if (!raw) {
+    for (const x of values) if (Array.isArray(x)) for (const y of x as (number | null)[]) if (y !== null) {
+      const k = Math.round(y * scale);
+      if (k < lo) lo = k;
+      if (k > hi) hi = k;
+    }
+  }
+  const w: Width = raw ? 4 : lo >= MIN[1] + 2 && hi <= MAX[1] ? 1 : lo >= MIN[2] + 2 && hi <= MAX[2] ? 2 : 4;
+  const words = new Int32Array(n * v);
+  const missing = raw ? F_MISSING | 0 : MIN[w], end = raw ? F_END | 0 : MIN[w] + 1;
+  for (let s = 0; s < n; s++) {
+    const x = values[s] as (number | null)[] | null | undefined;
+    for (let k = 0; k < v; k++) {
+      let word: number;
+      if (!x) word = k === 0 ? missing : end;
+      else if (k >= x.length) word = end;
+      else if (x[k] === null) word = missing;
+      else if (raw) { f32[0] = x[k]!; word = u32[0]! | 0; }
+      else word = Math.round(x[k]! * scale);
+      words[s * v + k] = word;
+    }
+  }
+  const out = new Uint8Array(2 + n * v * w);
+  out[0] = raw ? RAW_FLOAT : w | (float ? (e! + 1) << 4 : 0);
+  out[1] = v;
+  const count = n * v;
+  for (let b = 0; b < w; b++) {
+    const plane = 2 + b * count, shift = 8 * b;
+    for (let i = 0; i < count; i++) out[plane + i] = (words[i]! >>> shift) & 0xff;
+  }
+  return out;
+}
+
+/** Decoded row: the values of sample `s` as an array (null = missing element), or null for none. */
+export class NumberRow {
+  private readonly words: Int32Array;
+  readonly v: number;
+  private readonly raw: boolean;
+  private readonly scale: number;
+  private readonly missing: number;
+  private readonly end: number;
+
+  constructor(row: Uint8Array, n: number) {
+    const code = row[0]!;
+    this.v = code === 0 ? 1 : row[1]!;
+    this.raw = code === RAW_FLOAT;
+    const w = (this.raw ? 4 : code & 0x0f) as Width;
+    const e = code >> 4;
+    this.scale = !this.raw && e > 0 ? 10 ** (e - 1) : 1;
+    const count = n * this.v;
+    this.words = new Int32Array(count);
+    this.missing = this.raw ? F_MISSING | 0 : MIN[w] ?? 0;
+    this.end = this.raw ? F_END | 0 : (MIN[w] ?? 0) + 1;
+    if (code === 0) { this.words.fill(this.missing); return; }
+    if (w === 1) for (let i = 0; i < count; i++) this.words[i] = (row[2 + i]! << 24) >> 24;
+    else if (w === 2) for (let i = 0; i < count; i++) this.words[i] = ((row[2 + i]! | (row[2 + count + i]! << 8)) << 16) >> 16;
+    else for (let i = 0; i < count; i++) this.words[i] = row[2 + i]! | (row[2 + count + i]! << 8) | (row[2 + 2 * count + i]! << 16) | (row[2 + 3 * count + i]! << 24);
+  }
+
+  private value(word: number): number {
+    if (this.raw) { u32[0] = word >>> 0; return f32[0]!; }
+    return this.scale === 1 ? word : Math.fround(word / this.scale);
+  }
+
+  /** Sample `s`: null when it has no value, else its elements. */
+  get(s: number): (number | null)[] | null {
+    const at = s * this.v;
+    if (this.words[at] === this.missing && (this.v === 1 || this.words[at + 1] === this.end)) return null;
+    const out: (number | null)[] = [];
+    for (let k = 0; k < this.v; k++) {
+      const w = this.words[at + k]!;
+      if (w === this.end) break;
+      out.push(w === this.missing ? null : this.value(w));
+    }
+    return out;
+  }
+
+  /** Sample `s` as a scalar (Number=1 fields): the number, or null when missing. */
+  scalar(s: number): number | null {
+    const w = this.words[s * this.v]!;
+    return w === this.missing || w === this.end ? null : this.value(w);
+  }
+}
