@@ -7,6 +7,9 @@ export interface GenolakeErrorOptions {
   cause?: unknown;
 }
 
+/** Shared by every copy of @genolake/core loaded in a process (see hasInstance below). */
+const BRAND = Symbol.for('@genolake/core:error');
+
 export abstract class GenolakeError extends Error {
   abstract readonly code: string;
   /** Process exit code the CLI uses for this kind of failure. */
@@ -14,6 +17,24 @@ export abstract class GenolakeError extends Error {
   constructor(message: string, options?: GenolakeErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * `instanceof` also recognises errors thrown by another copy of @genolake/core (a plugin
+   * installed with its own dependency, or a second checkout on the resolution path): same brand,
+   * and a class of the same name on its prototype chain. Without this, a NotFoundError from the
+   * other copy looked like an unknown failure and e.g. creating a dataset failed on its first
+   * probe.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
+    if (this === GenolakeError) return true;
+    for (let p = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
+      if ((p as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
   }
 }
 
