@@ -1,7 +1,7 @@
 // Start-up: the paf and bgzf-tabix plugin entries register drivers and commands whose
 // implementations are imported on first use. Loading a plugin imports names, summaries and help
-// only; bgzf-tabix keeps copies of its commands' help (the CLI prints `help` without running a
-// command), checked here against the commands' own.
+// only (both plugins keep them in commands/specs.ts, shared with the command modules); checked
+// here against the commands' own specs.
 import { describe, expect, it } from 'vitest';
 import { createHost } from '@genolake/core';
 import bgzfTabix from '../plugins/bgzf-tabix/src/plugin.js';

@@ -13,25 +13,9 @@ import { Writer } from '../bgzf/writer.js';
 import { fileSource, streamSource, writableSink } from '../fs.js';
 import { type ParsedArgs, intOption, parseArgs, stringOption } from './args.js';
 import { reportError } from './report.js';
+import { BGZIP } from './specs.js';
 
-const HELP = `Usage: genolake bgzip [OPTIONS] [FILE] ...
-Block compression (BGZF) compatible with htslib's bgzip.
-Options:
-   -b, --offset INT           decompress at this 0-based uncompressed offset (needs the .gzi)
-   -c, --stdout               write on standard output, keep original files unchanged
-   -d, --decompress           decompress (BGZF or plain gzip)
-   -f, --force                overwrite files without asking
-   -h, --help                 give this help
-   -i, --index                compress and create BGZF index (.gzi)
-   -I, --index-name FILE      name of BGZF index file [file.gz.gzi]
-   -k, --keep                 don't delete input files during operation
-   -l, --compress-level INT   compression level: 0 to 9, or -1 for default [-1]
-   -r, --reindex              (re)index a compressed file
-   -s, --size INT             decompress INT bytes (uncompressed size)
-   -t, --test                 test integrity of compressed file
-   -@, --threads INT          number of blocks compressed or inflated at once [1]
-With no FILE, or when FILE is -, read standard input and write standard output.
-`;
+const HELP = BGZIP.help;
 
 const OPTIONS = [
   { short: 'b', long: 'offset', value: true },
@@ -64,9 +48,7 @@ interface Settings {
 }
 
 export const bgzipCommand: CommandSpec = {
-  name: 'bgzip',
-  summary: 'compress or decompress BGZF files (htslib-compatible), build .gzi indexes',
-  help: HELP,
+  ...BGZIP,
   async run(argv, ctx) {
     try {
       const args = parseArgs('bgzip', argv, OPTIONS);

@@ -13,25 +13,9 @@ import { KeyIndexBuilder } from '../keyindex/builder.js';
 import { KeyIndex, type PlannedRead } from '../keyindex/lookup.js';
 import { intOption, parseArgs, stringOption } from './args.js';
 import { envOf, reportError } from './report.js';
+import { KEYINDEX } from './specs.js';
 
-const HELP = `Usage: genolake keyindex build [OPTIONS] FILE
-       genolake keyindex query [OPTIONS] FILE KEY [KEY ...]
-Index one column of a BGZF text file (any order) by key, then fetch the lines holding given keys.
-Build (writes FILE.gki):
-   -c, --column INT       column holding the key (1-based) [1; 9 with --attr]
-   -a, --attr NAME        key is attribute NAME of that column: GFF3 NAME=v (a,b: two keys), GTF NAME "v"
-   -S, --skip-lines INT   skip the first INT lines [0]
-   -C, --comment CHAR     lines starting with CHAR are headers [#]
-   -o, --output FILE      index object [FILE.gki]; e.g. a dataset's _index/ key
-   -f, --force            overwrite an existing index
-   -m, --memory MiB       sort memory before spilling runs to disk [64]
-   -@, --threads INT      blocks inflated at once [2]
-Query (lines in file order, each once):
-   -p, --prefix           keys starting with KEY
-   -i, --ignore-case      ignore ASCII case
-   -x, --index FILE       index object [FILE.gki]
-       --explain          print the bounded reads made (index) and planned (data) on stderr
-`;
+const HELP = KEYINDEX.help;
 
 const OPTIONS = [
   { short: 'c', long: 'column', value: true },
@@ -50,9 +34,7 @@ const OPTIONS = [
 ];
 
 export const keyindexCommand: CommandSpec = {
-  name: 'keyindex',
-  summary: 'index BGZF text by a key column or attribute (.gki) and look keys up by bounded reads',
-  help: HELP,
+  ...KEYINDEX,
   async run(argv, ctx) {
     try {
       const [sub, ...rest] = argv;

@@ -17,30 +17,9 @@ import { type Explain, IndexedFile } from '../tabix/query.js';
 import { encodeTbi } from '../tabix/tbi.js';
 import { intOption, parseArgs, stringOption } from './args.js';
 import { envOf, reportError } from './report.js';
+import { TABIX } from './specs.js';
 
-const HELP = `Usage: genolake tabix [OPTIONS] FILE [REGION ...]
-Index a sorted BGZF text file (.tbi or .csi) or query it by region, like htslib's tabix.
-Indexing:
-   -p, --preset STR       gff, bed, sam or vcf (guessed from the file name when absent)
-   -s, --sequence INT     column of sequence name [1]
-   -b, --begin INT        column of start position [4]
-   -e, --end INT          column of end position [5]
-   -S, --skip-lines INT   skip the first INT lines [0]
-   -c, --comment CHAR     header lines start with CHAR [#]
-   -0, --zero-based       coordinates are 0-based
-   -C, --csi              write a CSI index instead of tabix
-   -m, --min-shift INT    CSI min-shift [14]
-   -f, --force            overwrite an existing index
-   -@, --threads INT      blocks inflated at once [2]
-Querying:
-   -l, --list-chroms      list sequence names
-   -h, --print-header     print the header before the records
-   -H, --only-header      print only the header
-   -R, --regions FILE     regions from a BED file (or CHR<TAB>POS lines)
-       --explain          print the planned ranged reads and their total (an upper bound)
-                          on stderr, then what was fetched
-Regions: chr, chr:beg, chr:beg-end (1-based, inclusive).
-`;
+const HELP = TABIX.help;
 
 const OPTIONS = [
   { short: 'p', long: 'preset', value: true },
@@ -63,9 +42,7 @@ const OPTIONS = [
 ];
 
 export const tabixCommand: CommandSpec = {
-  name: 'tabix',
-  summary: 'index sorted BGZF text (.tbi/.csi) and query it by region (htslib-compatible)',
-  help: HELP,
+  ...TABIX,
   async run(argv, ctx) {
     try {
       const args = parseArgs('tabix', argv, OPTIONS);
