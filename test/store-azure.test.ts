@@ -10,9 +10,9 @@ import {
   ContainerClient, ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Dataset, createHost, type DefaultHost, type ObjectStore } from '@genolake/core';
+import { createHost, type DefaultHost, type ObjectStore } from '@genolake/core';
 import { captureIO, main } from '@genolake/cli';
-import { describeObjectStore, patternBytes, chunked } from '@genolake/testkit';
+import { describeObjectStore, patternBytes, chunked, runCommitRace } from '@genolake/testkit';
 import azureStore from '@genolake/store-azure';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type Azurite } from './servers/azurite.js';
 
@@ -116,27 +116,7 @@ describe('two writers racing on Azure (server-enforced If-None-Match)', () => {
   it('20 rounds: all 40 commits land, nothing lost', async () => {
     const url = `az://${AZURITE_ACCOUNT}/race/ds-${++n}`;
     const [a, b] = [await host.openStore(url), await host.openStore(url)];
-    const dsA = await Dataset.create(a, { format: 'test', formatVersion: '1' });
-    const dsB = await Dataset.create(b, { format: 'test', formatVersion: '1' });
-    const written = new Set<string>();
-    let rebased = 0;
-    for (let round = 0; round < 20; round++) {
-      await Promise.all(
-        [dsA, dsB].map(async (ds, w) => {
-          const tx = ds.begin({ writerId: `w${w}` });
-          const key = tx.chunkKey(`p${w}`, `r${round}`);
-          await tx.putChunk(key, enc(`writer ${w} round ${round}`), { partition: `p${w}`, records: 1 });
-          written.add(key);
-          tx.setMetadata((old) => ({ ...old, commits: ((old.commits as number) ?? 0) + 1 }));
-          rebased += (await tx.commit({ operation: { kind: 'append' } })).operation.rebased ?? 0;
-        }),
-      );
-    }
-    const final = await Dataset.open(a);
-    expect(final.version).toBe(40);
-    expect(new Set(final.manifest.chunks.map((c) => c.key))).toEqual(written);
-    expect(final.manifest.metadata).toEqual({ commits: 40 });
-    expect(rebased).toBeGreaterThan(0);
+    await runCommitRace(a, b);
   });
 });
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset, createHost, type DefaultHost, type ObjectStore } from '@genolake/core';
 import { captureIO, main } from '@genolake/cli';
-import { describeObjectStore } from '@genolake/testkit';
+import { describeObjectStore, runCommitRace } from '@genolake/testkit';
 import gcsStore from '@genolake/store-gcs';
 import { startGcsEmulator, type GcsEmulator } from './servers/gcs-emulator.js';
 
@@ -85,27 +85,7 @@ describe('two writers racing on GCS (preconditions enforced by the emulator fron
   it('20 rounds: all 40 commits land, nothing lost', async () => {
     const url = `gs://race/ds-${++n}`;
     const [a, b] = [await host.openStore(url), await host.openStore(url)];
-    const dsA = await Dataset.create(a, { format: 'test', formatVersion: '1' });
-    const dsB = await Dataset.create(b, { format: 'test', formatVersion: '1' });
-    const written = new Set<string>();
-    let rebased = 0;
-    for (let round = 0; round < 20; round++) {
-      await Promise.all(
-        [dsA, dsB].map(async (ds, w) => {
-          const tx = ds.begin({ writerId: `w${w}` });
-          const key = tx.chunkKey(`p${w}`, `r${round}`);
-          await tx.putChunk(key, enc(`writer ${w} round ${round}`), { partition: `p${w}`, records: 1 });
-          written.add(key);
-          tx.setMetadata((old) => ({ ...old, commits: ((old.commits as number) ?? 0) + 1 }));
-          rebased += (await tx.commit({ operation: { kind: 'append' } })).operation.rebased ?? 0;
-        }),
-      );
-    }
-    const final = await Dataset.open(a);
-    expect(final.version).toBe(40);
-    expect(new Set(final.manifest.chunks.map((c) => c.key))).toEqual(written);
-    expect(final.manifest.metadata).toEqual({ commits: 40 });
-    expect(rebased).toBeGreaterThan(0);
+    await runCommitRace(a, b);
   });
 });
 

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, Dataset, mayHaveSucceeded, withMetrics, withRetry, type DefaultHost, type ObjectStore } from '@genolake/core';
+import { createHost, mayHaveSucceeded, withRetry, type DefaultHost, type ObjectStore } from '@genolake/core';
 import { captureIO, main } from '@genolake/cli';
-import { chunked, describeObjectStore, patternBytes } from '@genolake/testkit';
+import { chunked, describeObjectStore, patternBytes, runCommitRace } from '@genolake/testkit';
 import storeS3, { S3Store, resolveS3Config, sdk } from '@genolake/store-s3';
 import { cephInstalled, startCeph, type CephServer } from './servers/ceph.js';
 import { startFaultProxy } from './servers/fault-proxy.js';
@@ -136,28 +136,7 @@ describe.skipIf(!CI && !cephInstalled())('S3 store on Ceph radosgw', () => {
       const url = `s3+http://127.0.0.1:${ceph.port}/${BUCKET}/${prefix('race')}`;
       const opts = { credentials: { accessKeyId: ceph.accessKeyId, secretAccessKey: ceph.secretAccessKey } };
       const [a, b]: ObjectStore[] = [await h.openStore(url, opts), await h.openStore(url, opts)];
-      const dsA = await Dataset.create(a, { format: 'test', formatVersion: '1' });
-      const dsB = await Dataset.create(b, { format: 'test', formatVersion: '1' });
-      const written = new Set<string>();
-      let rebased = 0;
-      for (let round = 0; round < 20; round++) {
-        await Promise.all(
-          [dsA, dsB].map(async (ds, w) => {
-            const tx = ds.begin({ writerId: `w${w}` });
-            const key = tx.chunkKey(`p${w}`, `r${round}`);
-            await tx.putChunk(key, enc(`writer ${w} round ${round}`), { partition: `p${w}`, records: 1 });
-            written.add(key);
-            tx.setMetadata((old) => ({ ...old, commits: ((old.commits as number) ?? 0) + 1 }));
-            const m = await tx.commit({ operation: { kind: 'append' } });
-            rebased += m.operation.rebased ?? 0;
-          }),
-        );
-      }
-      const final = await Dataset.open(withMetrics(a));
-      expect(final.version).toBe(40);
-      expect(new Set(final.manifest.chunks.map((c) => c.key))).toEqual(written);
-      expect(final.manifest.metadata).toMatchObject({ commits: 40 });
-      expect(rebased).toBeGreaterThan(0);
+      await runCommitRace(a, b);
       await a.close?.();
       await b.close?.();
     });

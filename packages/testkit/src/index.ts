@@ -4,3 +4,4 @@ export { describeObjectStore, patternBytes, chunked } from './object-store.js';
 export type { ObjectStoreFactory, ObjectStoreSuiteOptions } from './object-store.js';
 export { describeDriver, bytesSource, memorySink } from './driver.js';
 export type { DriverFixtures, DescribeDriverOptions } from './driver.js';
+export { runCommitRace } from './commit-race.js';
