@@ -98,6 +98,10 @@ export interface EncodedRecord {
 }
 
 export function encodeRecord(r: VcfRecord, header: Header, groups: readonly [number, number, number, number][]): EncodedRecord {
+  if (r.cells) {
+    const { cells, ...site } = r;
+    return { site, cells };
+  }
   const cells = new Map<string, Uint8Array[]>();
   r.format.forEach((key, k) => {
     const coding = codingOf(key, header.formatDef(key));

@@ -8,7 +8,7 @@ import { InputError, type ByteSource } from '@genolake/core';
 import { bgzf } from '@genolake/bgzf-tabix';
 import { Header } from '../header/header.js';
 import type { VcfRecord } from '../record/record.js';
-import { RecordParser } from '../record/parser.js';
+import { RecordParser, type SampleCells } from '../record/parser.js';
 import { lineBatches, type LineBatch } from './lines.js';
 import { BcfRecords } from '../bcf/reader.js';
 import { isBcf } from '../bcf/header.js';
@@ -47,7 +47,7 @@ export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promis
 const latin1 = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
 
 /** Where a reader's records come from (VCF lines or BCF records), counting into the reader. */
-type RecordSource = (size: number, reader: Reader) => AsyncGenerator<VcfRecord[]>;
+type RecordSource = (size: number, reader: Reader, cells?: SampleCells) => AsyncGenerator<VcfRecord[]>;
 
 export class Reader {
   /** Records read so far. */
@@ -89,7 +89,7 @@ export class Reader {
         head.push(line);
         if (line.startsWith('#CHROM')) {
           const header = Header.parse(head, name);
-          const reader = new Reader(header, name, 'vcf', (size, rd) => textBatches(rd, it, r.value, i + 1, size, warn));
+          const reader = new Reader(header, name, 'vcf', (size, rd, cells) => textBatches(rd, it, r.value, i + 1, size, warn, cells));
           reader.lineNo = head.length;
           return reader;
         }
@@ -99,15 +99,18 @@ export class Reader {
     throw new InputError(`${name} line ${head.length + 1}: input ended before the #CHROM header line`);
   }
 
-  /** Records in batches of about `size`. */
-  batches(size = 4096): AsyncGenerator<VcfRecord[]> {
-    return this.source(size, this);
+  /**
+   * Records in batches of about `size`. `cells`: VCF lines may have their samples encoded
+   * straight into matrix cells (VcfRecord.cells) instead of parsed values (BCF ignores it).
+   */
+  batches(size = 4096, cells?: SampleCells): AsyncGenerator<VcfRecord[]> {
+    return this.source(size, this, cells);
   }
 }
 
 /** VCF data lines -> records, starting at line `from` of the batch the header ended in. */
-async function* textBatches(reader: Reader, it: AsyncIterator<LineBatch>, first: LineBatch, from: number, size: number, warn?: (m: string) => void): AsyncGenerator<VcfRecord[]> {
-  const parser = new RecordParser(reader.header, reader.name, warn);
+async function* textBatches(reader: Reader, it: AsyncIterator<LineBatch>, first: LineBatch, from: number, size: number, warn?: (m: string) => void, cells?: SampleCells): AsyncGenerator<VcfRecord[]> {
+  const parser = new RecordParser(reader.header, reader.name, warn, cells);
   let batch: VcfRecord[] = [];
   let lb: LineBatch | undefined = first;
   while (lb) {

@@ -18,12 +18,18 @@ function latin1(b: Uint8Array, from: number, to: number): string {
   return Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
 }
 
+/**
+ * Encodes a line's sample columns (sample s is `b[t[9 + s] + 1, t[10 + s])`) straight into
+ * matrix cells, or gives undefined to have them parsed into values.
+ */
+export type SampleCells = (keys: readonly string[], defs: readonly FieldDef[], b: Uint8Array, t: Int32Array, samples: number) => Map<string, Uint8Array[]> | undefined;
+
 export class RecordParser {
   private tabs = new Int32Array(16);
   private lastChrom = '';
   private lastChromBytes = new Uint8Array(0);
 
-  constructor(readonly header: Header, readonly name: string, readonly warn?: (message: string) => void) {}
+  constructor(readonly header: Header, readonly name: string, readonly warn?: (message: string) => void, readonly cells?: SampleCells) {}
 
   private fail(line: number, msg: string): never {
     throw new InputError(`${this.name} line ${line}: ${msg}`);
@@ -139,6 +145,11 @@ export class RecordParser {
     const defs = keys.map((k) => this.header.formatDef(k, this.warn));
     const ns = this.header.samples.length;
     rec.format = keys;
+    const cells = this.cells?.(keys, defs, b, t, ns);
+    if (cells) {
+      rec.cells = cells;
+      return;
+    }
     rec.samples = keys.map(() => new Array<Value>(ns).fill(null));
     for (let s = 0; s < ns; s++) {
       const text = latin1(b, t[9 + s]! + 1, t[10 + s]!);

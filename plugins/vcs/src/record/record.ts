@@ -25,6 +25,11 @@ export interface VcfRecord {
   format: string[];
   /** `samples[k][s]`: value of FORMAT key k for sample s; GT is its normalised text. */
   samples: Value[][];
+  /**
+   * Convert's fast path (SampleCells): the sample values already encoded as matrix cells, per
+   * FORMAT key and matrix group; `samples` is then empty.
+   */
+  cells?: Map<string, Uint8Array[]>;
 }
 
 /** 0-based half-open end of a record: POS + len(REF) - 1, as htslib's rlen (INFO/END is not consulted). */
