@@ -28,7 +28,7 @@ echo
 echo "== genolake query $out/genes.ds chr2:30000000-40000000"
 genolake query "$out/genes.ds" chr2:30000000-40000000
 echo
-echo "== genolake query $out/genes.ds chr2:30000000-40000000 --fields name --explain (plan only: one chunk, two streams)"
+echo "== genolake query $out/genes.ds chr2:30000000-40000000 --fields name --explain (the plan only: one chunk; the region filter's streams and name's, nothing else)"
 genolake query "$out/genes.ds" chr2:30000000-40000000 --fields name --explain
 echo
 echo "== genolake verify $out/genes.ds"
