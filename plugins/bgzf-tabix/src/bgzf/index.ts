@@ -10,3 +10,5 @@ export type { GziEntry } from './gzi.js';
 export * as virtualOffset from './virtual-offset.js';
 export type { VirtualOffset } from './virtual-offset.js';
 export { EOF_BLOCK, BLOCK_INPUT_SIZE, MAX_BLOCK_SIZE, isGzip } from './block.js';
+export { openInflated, peek } from './inflated.js';
+export type { Inflated, OpenInflatedOptions } from './inflated.js';

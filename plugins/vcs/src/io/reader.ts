@@ -20,30 +20,6 @@ export interface OpenOptions {
   onWarning?: (message: string) => void;
 }
 
-async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  if (head.length) yield head;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield r.value;
-  }
-}
-
-/** Reads at least `n` bytes (unless the stream ends) and gives the stream back whole. */
-export async function peek(stream: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
-  const it = stream[Symbol.asyncIterator]();
-  let head = new Uint8Array(0);
-  while (head.length < n) {
-    const r = await it.next();
-    if (r.done) break;
-    const joined = new Uint8Array(head.length + r.value.length);
-    joined.set(head);
-    joined.set(r.value, head.length);
-    head = joined;
-  }
-  return { head, rest: prepend(head, it) };
-}
-
 const latin1 = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
 
 /** Where a reader's records come from (VCF lines or BCF records), counting into the reader. */
@@ -57,17 +33,9 @@ export class Reader {
   private constructor(readonly header: Header, readonly name: string, readonly format: 'vcf' | 'bcf', private readonly source: RecordSource) {}
 
   static async open(source: ByteSource, options: OpenOptions = {}): Promise<Reader> {
-    const raw = await peek(source.stream(options.signal ? { signal: options.signal } : {}), 2);
-    let bytes = raw.rest;
-    if (bgzf.isGzip(raw.head)) {
-      bytes = bgzf.decompressStream(bytes, {
-        name: source.name, threads: options.threads ?? 2,
-        ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.signal ? { signal: options.signal } : {}),
-      });
-    }
-    const inflated = await peek(bytes, 4);
-    if (isBcf(inflated.head)) return Reader.fromBcf(inflated.rest, source.name, options.onWarning);
-    return Reader.fromText(inflated.rest, source.name, options.onWarning);
+    const inflated = await bgzf.openInflated(source.stream(options.signal ? { signal: options.signal } : {}), 4, { name: source.name, ...options });
+    if (isBcf(inflated.head)) return Reader.fromBcf(inflated.stream, source.name, options.onWarning);
+    return Reader.fromText(inflated.stream, source.name, options.onWarning);
   }
 
   /** BCF from its decompressed bytes. */
