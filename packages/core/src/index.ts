@@ -19,6 +19,7 @@ export { parsePipeline, formatPipeline, pipelineTypes, encodePipeline, decodePip
 export type { CodecRegistry } from './codec/pipeline.js';
 export { ELEMENT_TYPES, elementWidth, isElementType } from './codec/element-type.js';
 export { crc32c } from './util/crc32c.js';
+export { bisect } from './util/bisect.js';
 export { checkCodec } from './codec/check.js';
 export {
   builtinCodecsPlugin, builtinCodecRegistry, BUILTIN_CODECS,

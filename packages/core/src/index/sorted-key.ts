@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { compareKeys } from './key-order.js';
 import { decodeSortedKey, encodeSortedKey, type SortedKeyType, type SortedKeyData } from './sorted-key-codec.js';
 import type { ChunkSelection, Index, IndexKey, IndexQuery } from './types.js';
+import { bisect } from '../util/bisect.js';
 
 export interface SortedKeyEntry {
   key: IndexKey;
@@ -206,18 +207,6 @@ export class SortedKeyIndex implements Index {
     else hits = this.lookupRange(query.keyRange?.lo, query.keyRange?.hi);
     return mergeSelections(hits, this.d.chunks);
   }
-}
-
-/** First i in [0, n) with pred(i) true (pred monotone false..true), or n. */
-function bisect(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Sorts by chunk (index order) then ordinal, and merges overlapping or touching ranges. */

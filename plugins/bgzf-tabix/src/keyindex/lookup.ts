@@ -5,7 +5,7 @@
  * coalesced run of the data blocks holding the matching lines. Every line is checked against
  * the key the index gave for it, so a data object changed in place is caught, not misread.
  */
-import { NotFoundError, type ObjectStore, PreconditionFailedError } from '@genolake/core';
+import { NotFoundError, type ObjectStore, PreconditionFailedError, bisect } from '@genolake/core';
 import { Reader, type Block, virtualOffset as vo } from '../bgzf/index.js';
 import { fromObject } from '../source.js';
 import { type BlockInfo, decodeBlock, decodeTop } from './blocks.js';
@@ -228,16 +228,4 @@ export class KeyIndex {
     }
     return line;
   }
-}
-
-/** First i in [0, n) with pred(i) true (pred monotone false..true), or n. */
-function bisect(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
