@@ -47,6 +47,15 @@ describe.skipIf(!hasSamtools && !process.env.CI)('paf-query vs samtools view (re
     ['-c', 'CHROMOSOME_I:1-1000', 'CHROMOSOME_I:500-2000', 'nosuch'],
     ['-c', '-M', 'CHROMOSOME_I:1-1000', 'CHROMOSOME_I:500-2000', 'nosuch'],
   ];
+  it('genolake query (the generic command) warns about an unknown reference like samtools', async () => {
+    const regions = ['CHROMOSOME_I:1-1000', 'nosuch:5-10'];
+    const want = view([bam, ...regions]);
+    const got = await run(['query', ds, ...regions]);
+    expect(got.out).toBe(want.out);
+    expect(got.err).toBe(want.err);
+    expect(got.code).toBe(want.code);
+  });
+
   for (const args of cases) {
     it(`view ${args.join(' ')}: same stdout, stderr and exit code`, async () => {
       const flags = args.filter((a) => a.startsWith('-')), regions = args.filter((a) => !a.startsWith('-'));

@@ -63,11 +63,11 @@ export const driver: FormatDriver = {
   convert: async (ctx) => (await import('./dataset/writer.js')).convertAlignments(ctx),
   query: async (ctx) => (await import('./dataset/output.js')).runQuery({
     host: ctx.host, store: ctx.store, output: ctx.output, request: ctx.request, scan: scanOptions(ctx.request),
-    out: outputOptions(ctx.request, ctx.request.outputFormat ?? 'sam', false), ...(ctx.signal ? { signal: ctx.signal } : {}),
+    out: outputOptions(ctx.request, ctx.request.outputFormat ?? 'sam', false), warn: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}),
   }),
   export: async (ctx) => (await import('./dataset/output.js')).runQuery({
     host: ctx.host, store: ctx.store, output: ctx.output, request: ctx.request, scan: scanOptions(ctx.request),
-    out: outputOptions(ctx.request, ctx.format, true), ...(ctx.signal ? { signal: ctx.signal } : {}),
+    out: outputOptions(ctx.request, ctx.format, true), warn: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}),
   }),
   describe(m) {
     const meta = m.metadata as { readCount?: number; contigs?: unknown[]; sample?: string; lossy?: object };

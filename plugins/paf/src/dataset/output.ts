@@ -5,7 +5,7 @@
  * reported and skipped, as samtools view does. The BAM writer (and with it BGZF) and the Arrow
  * writer are imported only for their formats: a SAM query loads neither.
  */
-import { InvalidArgumentError, openSink, type Region, type BinaryColumn, type ByteSink, type ColumnBatch, type Host, type PlanExplainReport, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
+import { InvalidArgumentError, formatRegion, openSink, type Region, type BinaryColumn, type ByteSink, type ColumnBatch, type Host, type PlanExplainReport, type ListColumn, type NumericColumn, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
 import { formatAux } from '../aux.js';
 import { CIGAR_OPS } from '../cigar.js';
 import type { Writer as BamWriter } from '../bam/writer.js';
@@ -95,7 +95,7 @@ function knownRegions(input: RunQueryInput, header: Header): Region[] | undefine
     if (r.contig === '*' || header.refId(r.contig) >= 0) return true;
     input.warn?.(input.scan.merge
       ? `[W::hts_itr_regions] Region '${r.contig}' specifies an unknown reference name. Continue anyway`
-      : `[main_samview] region "${input.regionText?.[i] ?? r.contig}" specifies an invalid region or unknown reference. Continue anyway.`);
+      : `[main_samview] region "${input.regionText?.[i] ?? formatRegion(r)}" specifies an invalid region or unknown reference. Continue anyway.`);
     return false;
   });
 }
