@@ -28,6 +28,14 @@ describe.skipIf(!hasBcftools)('genolake query on vcs', () => {
     expect(c.code).toBe(0);
   });
 
+  it('info counts each variant once (sample batches hold more columns of the same rows)', async () => {
+    const r = await run(['info', ds, '--json']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.out) as { records: number; chunks: number };
+    expect(info.records).toBe(300);
+    expect(info.chunks).toBeGreaterThan(5); // sites files and their sample batches
+  });
+
   it('--where equals bcftools view -i', async () => {
     const r = await run(['query', ds, 'chr1', '--where', 'QUAL >= 300 && FILTER == "PASS"']);
     expect(r.code).toBe(0);

@@ -26,7 +26,7 @@ export function summarise(url: string, m: Manifest): DatasetSummary {
   for (const c of m.chunks) {
     const p = parts.get(c.partition) ?? { name: c.partition, chunks: 0, records: 0, bytes: 0 };
     p.chunks++;
-    p.records += c.records;
+    if (c.columnsOf === undefined) p.records += c.records; // more columns of rows counted elsewhere
     p.bytes += c.size;
     parts.set(c.partition, p);
   }
@@ -37,7 +37,7 @@ export function summarise(url: string, m: Manifest): DatasetSummary {
     version: m.version,
     createdAt: m.createdAt,
     chunks: m.chunks.length,
-    records: m.chunks.reduce((n, c) => n + c.records, 0),
+    records: m.chunks.reduce((n, c) => n + (c.columnsOf === undefined ? c.records : 0), 0),
     bytes: m.chunks.reduce((n, c) => n + c.size, 0) + m.indexes.reduce((n, i) => n + i.size, 0),
     partitions: [...parts.values()],
     indexes: m.indexes.map((i) => ({ name: i.name, kind: i.kind, bytes: i.size })),

@@ -51,6 +51,11 @@ export interface ChunkEntry {
   provenance?: number;
   /** Manifest version that added this chunk. */
   addedIn?: number;
+  /**
+   * Key of the chunk whose records this object adds columns to (a sample batch beside a sites
+   * file): the same rows, so record totals count them once, under that chunk.
+   */
+  columnsOf?: string;
   /** Free-form per-chunk data a driver needs (e.g. samples batch id). */
   extra?: Record<string, unknown>;
 }

@@ -204,7 +204,7 @@ export async function writeSamples(ctx: ConvertContext, tx: Transaction, rows: (
     const data = writeParquet(ctx.host, cols, { rowGroupSize: o.set.rowGroupSize, level: o.set.level });
     const b = o.sampleBase + from;
     await tx.putChunk(`${base}${tag}.samples-${String(b).padStart(5, '0')}.parquet`, data, {
-      partition: contig, records: rows.length, region, provenance: o.provenance,
+      partition: contig, records: rows.length, region, provenance: o.provenance, columnsOf: siteKey,
       extra: { kind: 'samples', part: o.part, batch: Math.floor(b / o.set.sampleBatch), sampleFrom: b, sampleTo: o.sampleBase + to, group: o.set.sampleGroup, sites: siteKey },
     }, signal);
     files++;
@@ -215,7 +215,7 @@ export async function writeSamples(ctx: ConvertContext, tx: Transaction, rows: (
     const blank = rows.some((r) => !r) ? markerBlock(null, undefined, o.set.markerKeys, ctx.host.getCodec('zstd'), o.set.level) : undefined;
     const { bytes: mk, pages } = buildMarkers(rows.map((r) => r?.block ?? blank!), sites, ctx.host.getCodec('zstd'), o.set.level);
     await tx.putChunk(`${base}${tag}.markers-${String(o.sampleBase).padStart(5, '0')}.bin`, mk, {
-      partition: contig, records: rows.length, region, provenance: o.provenance,
+      partition: contig, records: rows.length, region, provenance: o.provenance, columnsOf: siteKey,
       extra: { kind: 'markers', part: o.part, sites: siteKey, sampleFrom: o.sampleBase, sampleTo: o.sampleBase + o.samples, keys: o.set.markerKeys, pages },
     }, signal);
     files++;
