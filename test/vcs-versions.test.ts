@@ -5,7 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, parseRegion } from '@genolake/core';
+import { MemoryStore, parseRegion, withMetrics } from '@genolake/core';
+import { VariantsHandle } from '../plugins/vcs/src/dataset/handle.js';
+import { bufferSink } from '../plugins/vcs/src/testing/bcftools.js';
 import { BCFTOOLS, bcftoolsView, hasBcftools } from '../plugins/vcs/src/testing/bcftools.js';
 import { memoryDataset, query } from '../plugins/vcs/src/testing/dataset.js';
 import { synthVcf } from '../plugins/vcs/src/testing/synth.js';
@@ -122,5 +124,37 @@ describe.skipIf(!hasBcftools)('vcs versions', () => {
       expect(data.every((r) => r.key.includes('.markers-')), reg).toBe(true);
       expect(data.length).toBeLessThanOrEqual(2 * new Set(data.map((r) => r.key)).size);
     }
+  });
+
+  it('VariantsHandle: marker() equals bcftools query at each marker; a warm handle reads one range per markers object', async () => {
+    const f = slice(base, 0, 10, () => true, 'h.vcf');
+    const { host, store } = await memoryDataset(f, { ...opts, layout: 'marker-major', markerKeys: 'GT,DP' });
+    const metered = withMetrics(store);
+    let h = await VariantsHandle.open(metered, host);
+    const rows = bcftoolsView(['-H', f])!.trim().split('\n').map((l) => l.split('\t'));
+    const picks = rows.filter((_, i) => i % 53 === 0);
+    for (const warm of [false, true]) {
+      for (const r of picks) {
+        const [chrom, pos] = [r[0]!, Number(r[1])];
+        if (!warm) h = await VariantsHandle.open(metered, host);
+        else await h.marker(chrom, pos); // warms this part's index page
+        const before = metered.metrics.ranges.length;
+        const got = await h.marker(chrom, pos);
+        const want = spawnSync(BCFTOOLS, ['query', '-r', `${chrom}:${pos}-${pos}`, '-i', `POS=${pos}`, '-f', '%ID\t%REF\t%ALT[\t%GT\t%DP]\n', f]).stdout.toString('latin1').trim().split('\n');
+        expect(got.map((m) => [m.id, m.ref, m.alt, ...m.samples.flatMap((_, s) => [m.values.get('GT')![s] ?? '.', m.values.get('DP')![s] ?? '.'])].join('\t')), `${chrom}:${pos}`).toEqual(want);
+        const reads = metered.metrics.ranges.slice(before).filter((x) => x.key.includes('.markers-'));
+        const objectsRead = new Set(reads.map((x) => x.key)).size;
+        // cold: index page + block per object; warm: the block only
+        expect(reads.length, `${chrom}:${pos} warm=${warm}`).toBe(warm ? objectsRead : 2 * objectsRead);
+      }
+    }
+    // the same handle answers ordinary queries on its version
+    const sink = bufferSink();
+    const reg = `${rows[0]![0]}:${rows[0]![1]}-${rows[0]![1]}`;
+    await h.query({ regions: [parseRegion(reg)], samples: ['all'], fields: ['POS', 'FORMAT/DP'] }, sink, 'tsv');
+    expect(sink.text().trim().split('\n')[1]!.split('\t')[0]).toBe(rows[0]![1]);
+    await expect(h.marker(rows[0]![0]!, Number(rows[0]![1]), { keys: ['GQ'] })).rejects.toThrow(/GQ is not in the markers objects/);
+    const plain = await memoryDataset(f, opts);
+    await expect((await VariantsHandle.open(plain.store, plain.host)).marker(rows[0]![0]!, Number(rows[0]![1]))).rejects.toThrow(/no markers objects/);
   });
 });

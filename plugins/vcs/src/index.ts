@@ -11,5 +11,6 @@ export type { VcfRecord, Value } from './record/record.js';
 export { VcsDataset, type ScanOptions } from './dataset/reader.js';
 export { convertVariants } from './dataset/writer.js';
 export { runQuery, OUTPUT_FORMATS } from './dataset/output.js';
+export { VariantsHandle, type MarkerValues } from './dataset/handle.js';
 export { FORMAT, FORMAT_VERSION, partitionDir, type VcsMetadata } from './dataset/schema.js';
 export { driver } from './driver.js';

@@ -9,7 +9,7 @@
 import type { Host, ObjectStore, Region } from '@genolake/core';
 import { cell, type OutColumn } from '../query/project.js';
 import type { Cell, TableWriter } from '../query/output/table-writer.js';
-import { readMarkers, type Marker, type MarkersExtra } from './markers.js';
+import { readMarkers, type Marker, type MarkersExtra, type PageCache } from './markers.js';
 import type { Part, VcsDataset } from './reader.js';
 
 const SITE_FIELDS = new Set(['CHROM', 'POS', 'ID', 'REF', 'ALT']);
@@ -37,7 +37,7 @@ export function markerEligible(columns: readonly OutColumn[], regions: readonly 
  * Writes the rows of the marker path to `w`; returns the row count, or undefined (nothing
  * written) when some kept part cannot be answered from markers objects.
  */
-export async function markerQuery(ds: VcsDataset, store: ObjectStore, host: Host, regions: Region[], columns: readonly OutColumn[], w: TableWriter, limit: number, signal?: AbortSignal): Promise<number | undefined> {
+export async function markerQuery(ds: VcsDataset, store: ObjectStore, host: Host, regions: Region[], columns: readonly OutColumn[], w: TableWriter, limit: number, signal?: AbortSignal, pages?: (key: string) => PageCache): Promise<number | undefined> {
   const samples = [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))];
   const keys = [...new Set(columns.filter((c) => c.field.scope === 'format').map((c) => c.field.column))];
   const parts = ds.parts(store, host, { regions, ...(signal ? { signal } : {}) });
@@ -60,7 +60,7 @@ export async function markerQuery(ds: VcsDataset, store: ObjectStore, host: Host
     const read = new Map<number, Marker[]>();
     await Promise.all([...needed].map(async (i) => {
       const o = objects[i]!;
-      read.set(i, await readMarkers(o, ds.header, (offset, length) => store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, mine));
+      read.set(i, await readMarkers(o, ds.header, (offset, length) => store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, mine, pages?.(o.key)));
     }));
     const first = read.get(0)!;
     const rows = Math.min(first.length, limit - n);

@@ -42,12 +42,18 @@ function unframe(b: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** The block of one site: ID, REF, ALT and each of `keys` over all samples (empty: the record lacks the key, or `r` is null). */
-export function markerBlock(r: VcfRecord | null, header: Header | undefined, keys: readonly string[], zstd: Codec, level: number): Uint8Array {
+/**
+ * The block of one site: ID, REF, ALT and each of `keys` over all samples (empty: the record lacks
+ * the key, or `r` is null). A record of the convert fast path brings these rows already encoded,
+ * after its `groups` matrix cells (direct.ts); others are encoded from their parsed values.
+ */
+export function markerBlock(r: VcfRecord | null, header: Header | undefined, keys: readonly string[], zstd: Codec, level: number, groups = 0): Uint8Array {
   const parts: Uint8Array[] = [Buffer.from(r ? `${r.id}\t${r.ref}\t${r.alt.length ? r.alt.join(',') : '.'}` : '.\tN\t.', 'latin1')];
   for (const key of keys) {
     const k = r ? r.format.indexOf(key) : -1;
-    parts.push(k < 0 ? new Uint8Array(0) : encodeRow(r!.samples[k]!, codingOf(key, header!.formatDef(key))));
+    if (k < 0) parts.push(new Uint8Array(0));
+    else if (r!.cells) parts.push(r!.cells.get(key)![groups]!);
+    else parts.push(encodeRow(r!.samples[k]!, codingOf(key, header!.formatDef(key))));
   }
   return zstd.encode(frame(parts), { type: 'bytes', param: String(level) }) as Uint8Array;
 }
@@ -90,16 +96,26 @@ export interface Marker { pos: number; id: string; ref: string; alt: string; row
 
 type Get = (offset: number, length: number) => Promise<Uint8Array>;
 
-/** Markers of one markers object overlapping [start, end] (1-based inclusive), two ranged gets per index page. */
-export async function readMarkers(extra: MarkersExtra, header: Header, get: Get, zstd: Codec, ranges: { start: number; end: number }[]): Promise<Marker[]> {
+/** Decoded index pages of one markers object by byte offset (a long-lived reader keeps them: VariantsHandle). */
+export type PageCache = Map<number, Float64Array>;
+
+/**
+ * Markers of one markers object overlapping [start, end] (1-based inclusive): two ranged gets
+ * per index page, or one when `pages` already holds the decoded page.
+ */
+export async function readMarkers(extra: MarkersExtra, header: Header, get: Get, zstd: Codec, ranges: { start: number; end: number }[], pages?: PageCache): Promise<Marker[]> {
   const dec = (b: Uint8Array): Uint8Array => zstd.decode(b, { type: 'bytes' }) as Uint8Array;
   const n = extra.sampleTo - extra.sampleFrom;
   const want = (pos: number, end: number): boolean => ranges.some((r) => pos <= r.end && end >= r.start);
   const out: Marker[] = [];
   for (const [firstPos, maxEnd, offset, length] of extra.pages) {
     if (!ranges.some((r) => firstPos <= r.end && maxEnd >= r.start)) continue;
-    const raw = dec(await get(offset, length));
-    const t = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    let t = pages?.get(offset);
+    if (!t) {
+      const raw = dec(await get(offset, length));
+      t = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      pages?.set(offset, t);
+    }
     const m = (t.length - 1) / 3;
     const hits: number[] = [];
     for (let i = 0; i < m; i++) if (want(t[3 * i]!, t[3 * i + 1]!)) hits.push(i);

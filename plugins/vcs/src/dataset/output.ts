@@ -14,6 +14,7 @@ import { parquetWriter } from '../query/output/parquet.js';
 import type { Cell, TableWriter } from '../query/output/table-writer.js';
 import { tsvWriter } from '../query/output/tsv.js';
 import { markerEligible, markerQuery } from './marker-query.js';
+import type { PageCache } from './markers.js';
 import { VcsDataset, type ScanOptions, type Selection } from './reader.js';
 
 export const OUTPUT_FORMATS = ['vcf', 'vcf.gz', 'tsv', 'jsonl', 'arrow', 'parquet'];
@@ -25,6 +26,10 @@ export interface RunQueryInput {
   request: QueryRequest;
   format: string;
   signal?: AbortSignal;
+  /** An already opened dataset (VariantsHandle): skips reading the manifest again. */
+  dataset?: VcsDataset;
+  /** Decoded markers index pages by object key, kept between queries (VariantsHandle). */
+  markerPages?: (key: string) => PageCache;
 }
 
 /** A sink that BGZF-compresses what it is given (bcftools/tabix read the result). */
@@ -47,7 +52,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   if (!OUTPUT_FORMATS.includes(input.format)) throw new InvalidArgumentError(`vcs writes ${OUTPUT_FORMATS.join(', ')}, not "${input.format}"`);
   const vcf = input.format === 'vcf' || input.format === 'vcf.gz';
   if (vcf && request.fields) throw new InvalidArgumentError(`--fields selects columns of tsv, jsonl, arrow and parquet output; VCF output keeps whole records (use --samples for sample columns)`);
-  const ds = await VcsDataset.open(input.store, request.version);
+  const ds = input.dataset ?? await VcsDataset.open(input.store, request.version);
   const wanted = ds.sampleIndexes(request.samples);
   const scan: ScanOptions = {
     ...(request.regions ? { regions: request.regions } : {}), ...(input.signal ? { signal: input.signal } : {}),
@@ -79,7 +84,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   }
   const w = tableWriter(input, columns);
   if (ds.meta.markerKeys?.length && markerEligible(columns, request.regions, request.where)) {
-    const got = await markerQuery(ds, input.store, input.host, request.regions!, columns, w, limit, input.signal);
+    const got = await markerQuery(ds, input.store, input.host, request.regions!, columns, w, limit, input.signal, input.markerPages);
     if (got !== undefined) {
       await w.end();
       return { records: got };

@@ -1,0 +1,97 @@
+/**
+ * A long-lived reader of one vcs dataset version: what a service answering many queries holds.
+ * The manifest and header are read once (`VariantsHandle.open`), and the marker-major index
+ * pages once decoded, so "all samples at one marker" on a marker-major dataset is one ranged get
+ * (the marker's block) per markers object instead of manifest + index page + block. The CLI
+ * opens a dataset per command and does not need this.
+ *
+ * A handle stays on the version it opened (objects are immutable, so the caches never go stale);
+ * `refresh()` moves it to the newest version.
+ */
+import { InvalidArgumentError, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
+import { readMarkers, type MarkersExtra, type PageCache } from './markers.js';
+import { runQuery } from './output.js';
+import { VcsDataset } from './reader.js';
+
+/** One site's values for all (or the chosen) samples. */
+export interface MarkerValues {
+  contig: string;
+  pos: number;
+  id: string;
+  ref: string;
+  alt: string;
+  /** Sample names, in the order of each key's values. */
+  samples: string[];
+  /** Per key, one value per sample as queries read it (numbers for scalar Integer/Float, GT as text, null when missing). */
+  values: Map<string, unknown[]>;
+}
+
+export class VariantsHandle {
+  private readonly pages = new Map<string, PageCache>();
+
+  private constructor(readonly store: ObjectStore, readonly host: Host, private ds: VcsDataset) {}
+
+  static async open(store: ObjectStore, host: Host, options: { version?: number } = {}): Promise<VariantsHandle> {
+    return new VariantsHandle(store, host, await VcsDataset.open(store, options.version));
+  }
+
+  /** The dataset this handle reads. */
+  get dataset(): VcsDataset {
+    return this.ds;
+  }
+
+  /** Moves to the newest version (caches of objects still listed stay valid: objects never change). */
+  async refresh(): Promise<void> {
+    this.ds = await VcsDataset.open(this.store);
+  }
+
+  private pageCache = (key: string): PageCache => {
+    let c = this.pages.get(key);
+    if (!c) this.pages.set(key, (c = new Map()));
+    return c;
+  };
+
+  /** `genolake query` on this handle's version (the request's `version` is ignored). */
+  query(request: QueryRequest, output: ByteSink, format: string, signal?: AbortSignal): Promise<QueryResult> {
+    return runQuery({ host: this.host, store: this.store, output, request, format, dataset: this.ds, markerPages: this.pageCache, ...(signal ? { signal } : {}) });
+  }
+
+  /**
+   * All samples' (or `samples`') values of `keys` at the sites starting at `contig:pos` (1-based),
+   * from the markers objects of a marker-major dataset. A dataset converted without
+   * `layout=marker-major`, or keys it did not put in the markers objects, are an error (use `query`).
+   */
+  async marker(contig: string, pos: number, options: { keys?: string[]; samples?: string[]; signal?: AbortSignal } = {}): Promise<MarkerValues[]> {
+    const have = this.ds.meta.markerKeys ?? [];
+    const keys = options.keys ?? have;
+    const missing = keys.filter((k) => !have.includes(k));
+    if (!have.length || missing.length) {
+      throw new InvalidArgumentError(`${this.store.url}: ${have.length ? `FORMAT/${missing.join(', FORMAT/')} is not in the markers objects (they hold ${have.join(', ')})` : 'the dataset has no markers objects (convert with --option layout=marker-major)'}; use query()`);
+    }
+    const wanted = this.ds.sampleIndexes(options.samples);
+    const names = wanted.map((s) => this.ds.header.samples[s]!);
+    const zstd = this.host.getCodec('zstd');
+    const signal = options.signal;
+    const out: MarkerValues[] = [];
+    for (const part of this.ds.parts(this.store, this.host, { regions: [{ contig, start: pos - 1, end: pos }] })) {
+      const objects = part.markers.map((m) => ({ ...(m.extra as unknown as MarkersExtra), key: m.key }));
+      const found = await Promise.all(objects.map((o) => readMarkers(o, this.ds.header, (offset, length) => this.store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, [{ start: pos, end: pos }], this.pageCache(o.key))));
+      const first = found[0] ?? [];
+      first.forEach((m, row) => {
+        if (m.pos !== pos) return; // a deletion before pos that overlaps it
+        const values = new Map<string, unknown[]>();
+        for (const key of keys) {
+          const col = new Array<unknown>(wanted.length).fill(null);
+          for (let j = 0; j < wanted.length; j++) {
+            const s = wanted[j]!;
+            const k = objects.findIndex((o) => s >= o.sampleFrom && s < o.sampleTo);
+            if (k >= 0) col[j] = found[k]![row]?.rows.get(key)?.cell(s - objects[k]!.sampleFrom) ?? null;
+          }
+          values.set(key, col);
+        }
+        out.push({ contig, pos: m.pos, id: m.id, ref: m.ref, alt: m.alt, samples: names, values });
+      });
+    }
+    return out;
+  }
+}
