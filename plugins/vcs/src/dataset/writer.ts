@@ -43,7 +43,7 @@ export function encoder(ctx: ConvertContext, header: Header, set: WriteSettings)
   const zstd = ctx.host.getCodec('zstd');
   return (r) => {
     const e = encodeRecord(r, header, groups);
-    if (keys.length) e.block = markerBlock(r, header, keys, zstd, set.level);
+    if (keys.length) e.block = markerBlock(r, header, keys, zstd, set.level, groups.length);
     return e;
   };
 }
@@ -113,8 +113,8 @@ export async function convertVariants(ctx: ConvertContext): Promise<ConvertResul
   };
 
   try {
-    // without a marker-major copy (which reads parsed values), VCF samples go straight into cells
-    const direct = set.markerKeys.length ? undefined : new DirectEncoder(sampleGroups(header.samples.length, set.sampleBatch, set.sampleGroup));
+    // VCF samples go straight into cells (and the marker-major copy's rows over all samples)
+    const direct = new DirectEncoder(sampleGroups(header.samples.length, set.sampleBatch, set.sampleGroup), set.markerKeys);
     const cells: SampleCells | undefined = direct && ((keys, defs, b, t, n) => direct.encode(keys, defs, b, t, n));
     for await (const batch of reader.batches(batchSize(header.samples.length), cells)) {
       for (const r of batch) {

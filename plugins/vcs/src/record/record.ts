@@ -27,7 +27,8 @@ export interface VcfRecord {
   samples: Value[][];
   /**
    * Convert's fast path (SampleCells): the sample values already encoded as matrix cells, per
-   * FORMAT key and matrix group; `samples` is then empty.
+   * FORMAT key and matrix group; `samples` is then empty. For the marker-major copy's keys the
+   * list has one more entry, the row over all samples (markerBlock reads it).
    */
   cells?: Map<string, Uint8Array[]>;
 }

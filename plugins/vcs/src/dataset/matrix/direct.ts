@@ -20,7 +20,11 @@ export class DirectEncoder {
   private gtCodes = new Uint8Array(0);
   private gtPloidy: Uint8Array[] = [];
 
-  constructor(private readonly groups: readonly (readonly [number, number, number, number])[]) {}
+  /**
+   * `wholeKeys` (the marker-major copy's keys): each of these keys' cell list gets one more
+   * entry after the groups' cells, the row over all samples (the markers block's row).
+   */
+  constructor(private readonly groups: readonly (readonly [number, number, number, number])[], private readonly wholeKeys: readonly string[] = []) {}
 
   /** Sample s of the line is `b[t[9 + s] + 1, t[10 + s])`; `ns` samples. */
   encode(keys: readonly string[], defs: readonly FieldDef[], b: Uint8Array, t: Int32Array, ns: number): Map<string, Uint8Array[]> | undefined {
@@ -63,7 +67,10 @@ export class DirectEncoder {
     }
     const cells = new Map<string, Uint8Array[]>();
     for (let k = 0; k < nk; k++) {
-      cells.set(keys[k]!, this.groups.map(([, , a, z]) => (k === gtKey ? gtRow(codes, ploidy, a, z) : encodeScalars(this.nums[k]!, a, z, codings[k] === 'float'))));
+      const row = (a: number, z: number): Uint8Array => (k === gtKey ? gtRow(codes, ploidy, a, z) : encodeScalars(this.nums[k]!, a, z, codings[k] === 'float'));
+      const list = this.groups.map(([, , a, z]) => row(a, z));
+      if (this.wholeKeys.includes(keys[k]!)) list.push(row(0, ns));
+      cells.set(keys[k]!, list);
     }
     return cells;
   }
