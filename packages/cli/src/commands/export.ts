@@ -9,8 +9,13 @@ import { buildRequest, printStats, QUERY_OPTIONS } from './query.js';
 /** The output format: --output-format, else the output name's suffix, else the driver's first. */
 export function chooseOutputFormat(output: string, formats: readonly string[], explicit?: string): string {
   if (explicit !== undefined) return explicit;
-  const name = output.toLowerCase().replace(/\.(gz|bgz)$/, '');
-  const bySuffix = formats.find((f) => name.endsWith(`.${f.toLowerCase()}`));
+  const lower = output.toLowerCase();
+  // a compressed format named by its whole suffix first (vcf.gz), then the suffix without .gz
+  const longestFirst = [...formats].sort((a, b) => b.length - a.length);
+  const exact = longestFirst.find((f) => lower.endsWith(`.${f.toLowerCase()}`));
+  if (exact) return exact;
+  const name = lower.replace(/\.(gz|bgz)$/, '');
+  const bySuffix = longestFirst.find((f) => name.endsWith(`.${f.toLowerCase()}`));
   return bySuffix ?? formats[0] ?? 'text';
 }
 
