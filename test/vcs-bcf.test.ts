@@ -49,13 +49,35 @@ describe.skipIf(!hasBcftools)('genolake convert x.bcf, then export, equals bcfto
       const conv = await run(['convert', bcf, ds, '-O', 'chunkRecords=150', '-O', 'rowGroupSize=40']);
       expect(conv.err).toBe('');
       expect(conv.code).toBe(0);
-      // to stdout: exporting a vcs dataset to a file currently ends the file sink twice
-      // (vcs Writer.end and the CLI's withOutput), which the fs sink refuses
       const exp = await run(['export', ds, '-', '-F', 'vcf']);
       expect(exp.err).toBe('');
       expect(exp.code).toBe(0);
       // captureIO decodes stdout as UTF-8, so compare with bcftools' output decoded the same way
       expect(exp.out).toBe(Buffer.from(bcftoolsView([bcf])!, 'latin1').toString('utf8'));
+      // to files: plain VCF, and BGZF VCF with a tabix and a CSI index built as it is written
+      const want = bcftoolsView([bcf])!;
+      const plain = join(tmp, `out${i}.vcf`);
+      expect(await run(['export', ds, plain])).toMatchObject({ code: 0, err: '' });
+      expect(bcftoolsView([plain])).toBe(want);
+      for (const kind of ['tbi', 'csi']) {
+        const gz = join(tmp, `out${i}-${kind}.vcf.gz`);
+        expect(await run(['export', ds, gz, '-O', `index=${gz}.${kind}`])).toMatchObject({ code: 0, err: '' });
+        expect(bcftoolsView([gz])).toBe(want);
+        // htslib reads records through our index: every contig's region query, and a few
+        // windows, equal bcftools view -r on the source (which has htslib's own index)
+        const contigs = spawnSync('/usr/bin/tabix', ['-l', gz]).stdout.toString().trim().split('\n').filter(Boolean);
+        expect(contigs.length, `${label}: tabix -l through our ${kind}`).toBeGreaterThan(0);
+        const src = join(tmp, `src${i}-${kind}.vcf.gz`);
+        spawnSync(BCFTOOLS, ['view', '--no-version', '-Oz', '-o', src, bcf]);
+        spawnSync('/usr/bin/tabix', ['-f', '-p', 'vcf', src]);
+        for (const c of contigs) {
+          for (const reg of [c, `${c}:1-100000`, `${c}:100001-300000`]) {
+            const a = spawnSync(BCFTOOLS, ['view', '-H', '-r', reg, gz]);
+            expect(a.stderr.toString(), `${label} ${kind} ${reg}`).toBe('');
+            expect(a.stdout.toString('latin1'), `${label} ${kind} ${reg}`).toBe(spawnSync(BCFTOOLS, ['view', '-H', '-r', reg, src]).stdout.toString('latin1'));
+          }
+        }
+      }
     });
   });
 
@@ -68,5 +90,18 @@ describe.skipIf(!hasBcftools)('genolake convert x.bcf, then export, equals bcfto
     const r = await run(['convert', cut, join(tmp, 'cut-ds')]);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/^genolake: .*cut\.bcf: BCF record \d+ at byte offset \d+ of the decompressed data is truncated: it takes \d+ bytes \(l_shared=\d+, l_indiv=\d+\), the input ends after \d+\n$/);
+  });
+
+  it('-O index= needs vcf.gz output and a path', async () => {
+    const vcf = join(tmp, 'idx.vcf');
+    writeFileSync(vcf, synthVcf({ records: 30, samples: 2, seed: 5 }));
+    const ds = join(tmp, 'idx-ds');
+    expect((await run(['convert', vcf, ds])).code).toBe(0);
+    const tsv = await run(['export', ds, join(tmp, 'x.tsv'), '-O', 'index=x.tbi']);
+    expect(tsv.code).toBe(2);
+    expect(tsv.err).toMatch(/only with BGZF VCF output \(vcf.gz\), not tsv/);
+    const bare = await run(['export', ds, join(tmp, 'y.vcf.gz'), '-O', 'index=true']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/-O index= takes the path/);
   });
 });

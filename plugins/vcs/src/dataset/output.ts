@@ -3,8 +3,9 @@
  * records; tsv, jsonl, arrow and parquet give the `--fields` columns. `--where` is parsed here
  * (query/parser.ts) and pushed into the scan; `--explain` returns the read plan instead.
  */
-import { InvalidArgumentError, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
-import { bgzf } from '@genolake/bgzf-tabix';
+import { InvalidArgumentError, openSink, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
+import { BoundedQueue } from '@genolake/core/node';
+import { bgzf, tabix } from '@genolake/bgzf-tabix';
 import { Writer } from '../io/writer.js';
 import { parseWhere } from '../query/parser.js';
 import { cell, projectFields, type OutColumn } from '../query/project.js';
@@ -32,10 +33,39 @@ export interface RunQueryInput {
   markerPages?: (key: string) => PageCache;
 }
 
-/** A sink that BGZF-compresses what it is given (bcftools/tabix read the result). */
-function bgzfSink(sink: ByteSink): ByteSink {
-  const w = new bgzf.Writer({ write: (b: Uint8Array) => sink.write(b) });
-  return { name: sink.name, write: async (c) => { await w.write(typeof c === 'string' ? Buffer.from(c, 'latin1') : c); }, end: async () => { await w.end(); await sink.end(); } };
+/**
+ * A sink that BGZF-compresses what it is given (bcftools/tabix read the result); end() writes the
+ * last blocks, not ending `sink`. `tee` also receives every compressed block (the index builder).
+ */
+function bgzfSink(sink: ByteSink, tee?: (block: Uint8Array) => Promise<void>): ByteSink {
+  const w = new bgzf.Writer({ write: async (b: Uint8Array) => { await sink.write(b); await tee?.(b.slice()); } });
+  return { name: sink.name, write: async (c) => { await w.write(typeof c === 'string' ? Buffer.from(c, 'latin1') : c); }, end: async () => { await w.end(); } };
+}
+
+/** `-O index=PATH` (vcf.gz only): PATH ending in .csi gives a CSI index, else tabix .tbi. */
+function indexTarget(input: RunQueryInput): { path: string; format: 'tbi' | 'csi' } | undefined {
+  const v = input.request.options?.index;
+  if (v === undefined || v === false || v === 'false' || v === '') return undefined;
+  if (typeof v !== 'string' || v === 'true') throw new InvalidArgumentError('-O index= takes the path or URL of the index to write (for example -O index=out.vcf.gz.tbi, or .csi for CSI)');
+  if (input.format !== 'vcf.gz') throw new InvalidArgumentError(`an index (.tbi/.csi) is written only with BGZF VCF output (vcf.gz), not ${input.format}`);
+  return { path: v, format: v.endsWith('.csi') ? 'csi' : 'tbi' };
+}
+
+/** Builds the index from the compressed blocks as they are written (no second pass over the output). */
+function indexer(target: { path: string; format: 'tbi' | 'csi' }) {
+  const blocks = new BoundedQueue<Uint8Array>(64);
+  const built = tabix.buildIndex(blocks, { config: tabix.PRESETS.vcf!, format: target.format, name: target.path });
+  built.catch((e: unknown) => blocks.fail(e));
+  return {
+    push: (b: Uint8Array) => blocks.push(b),
+    async finish(host: Host): Promise<void> {
+      blocks.close();
+      const index = await built;
+      const out = await openSink(host, target.path);
+      await out.write(target.format === 'csi' ? tabix.encodeCsi(index) : tabix.encodeTbi(index));
+      await out.end();
+    },
+  };
 }
 
 function tableWriter(input: RunQueryInput, columns: readonly OutColumn[]): TableWriter {
@@ -51,6 +81,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   const { request } = input;
   if (!OUTPUT_FORMATS.includes(input.format)) throw new InvalidArgumentError(`vcs writes ${OUTPUT_FORMATS.join(', ')}, not "${input.format}"`);
   const vcf = input.format === 'vcf' || input.format === 'vcf.gz';
+  if (!vcf) indexTarget(input); // refuses -O index= with table output
   if (vcf && request.fields) throw new InvalidArgumentError(`--fields selects columns of tsv, jsonl, arrow and parquet output; VCF output keeps whole records (use --samples for sample columns)`);
   const ds = input.dataset ?? await VcsDataset.open(input.store, request.version);
   const wanted = ds.sampleIndexes(request.samples);
@@ -70,7 +101,9 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   const limit = request.limit ?? Infinity;
   let n = 0;
   if (vcf) {
-    const sink = input.format === 'vcf.gz' ? bgzfSink(input.output) : input.output;
+    const target = indexTarget(input);
+    const index = target && indexer(target);
+    const sink = input.format === 'vcf.gz' ? bgzfSink(input.output, index?.push) : input.output;
     const w = new Writer(sink, ds.header, request.samples ? wanted : undefined);
     await w.writeHeader();
     for await (const sel of ds.select(input.store, input.host, scan)) {
@@ -80,6 +113,8 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
       n += take.rows.length;
     }
     await w.end();
+    if (sink !== input.output) await sink.end(); // the BGZF layer's last blocks and EOF marker
+    await index?.finish(input.host);
     return { records: n };
   }
   const w = tableWriter(input, columns);

@@ -25,8 +25,8 @@ export class Writer {
     await this.sink.write(Buffer.from(t, 'latin1'));
   }
 
+  /** Writes what is buffered; the sink's owner ends the sink (ByteSink contract). */
   async end(): Promise<void> {
     await this.flush();
-    await this.sink.end();
   }
 }

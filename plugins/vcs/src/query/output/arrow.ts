@@ -42,7 +42,6 @@ export function arrowWriter(sink: ByteSink, columns: readonly OutColumn[]): Tabl
       if (!written) writer!.write(batch(a, columns.map(() => []), 0));
       writer!.finish();
       await pump;
-      await sink.end();
     },
   };
 }

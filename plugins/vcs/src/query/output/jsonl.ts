@@ -22,6 +22,6 @@ export function jsonlWriter(sink: ByteSink, columns: readonly OutColumn[]): Tabl
         if (text.length >= 1 << 20) await flush();
       }
     },
-    async end() { await flush(); await sink.end(); },
+    async end() { await flush(); },
   };
 }

@@ -22,7 +22,6 @@ export function parquetWriter(host: Host, sink: ByteSink, columns: readonly OutC
         nullable: c.type !== 'bool',
       }));
       await sink.write(writeParquet(host, cols, { rowGroupSize: 65536 }));
-      await sink.end();
     },
   };
 }

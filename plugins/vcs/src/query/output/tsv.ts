@@ -24,6 +24,6 @@ export function tsvWriter(sink: ByteSink, columns: readonly OutColumn[]): TableW
         if (text.length >= 1 << 20) await flush();
       }
     },
-    async end() { await flush(); await sink.end(); },
+    async end() { await flush(); },
   };
 }
