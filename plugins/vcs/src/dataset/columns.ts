@@ -159,11 +159,12 @@ export function assemble(site: Record<string, unknown>, value: (key: string, s: 
   const format = site._format ? String(site._format).split(':') : [];
   for (const k of extraKeys) if (!format.includes(k)) format.push(k);
   const n = header.samples.length;
-  const values: Value[][] = format.map((key) => {
+  // no samples asked (VcsDataset.writeLines formats them from the cells itself): no value arrays
+  const values: Value[][] = samples.length ? format.map((key) => {
     const col = new Array<Value>(n).fill(null);
     for (const s of samples) col[s] = value(key, s);
     return col;
-  });
+  }) : [];
   const alt = site.ALT === null || site.ALT === undefined ? [] : utf8ToLatin1(String(site.ALT)).split(',');
   return {
     chrom: utf8ToLatin1(String(site.CHROM)), pos: Number(site.POS), id: site.ID === null || site.ID === undefined ? '.' : utf8ToLatin1(String(site.ID)),

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, openSink, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
 import { BoundedQueue } from '@genolake/core/node';
 import { bgzf, tabix } from '@genolake/bgzf-tabix';
+import { ByteOut } from '../io/byte-out.js';
 import { Writer } from '../io/writer.js';
 import { parseWhere } from '../query/parser.js';
 import { cell, projectFields, type OutColumn } from '../query/project.js';
@@ -106,12 +107,14 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
     const sink = input.format === 'vcf.gz' ? bgzfSink(input.output, index?.push) : input.output;
     const w = new Writer(sink, ds.header, request.samples ? wanted : undefined);
     await w.writeHeader();
+    const lines = new ByteOut();
     for await (const sel of ds.select(input.store, input.host, scan)) {
       if (n >= limit) break;
       const take = limited(sel, limit - n);
-      for (const r of await ds.records(take, wanted)) await w.write(r);
+      await ds.writeLines(take, wanted, request.samples ? wanted : undefined, lines, () => w.writeBytes(lines.take()));
       n += take.rows.length;
     }
+    await w.writeBytes(lines.take());
     await w.end();
     if (sink !== input.output) await sink.end(); // the BGZF layer's last blocks and EOF marker
     await index?.finish(input.host);

@@ -21,10 +21,14 @@ import { ParquetFile } from '../query/parquet-file.js';
 import { NEVER, tri } from '../query/prune.js';
 import type { ColumnData, RowSource, StatsSource } from '../query/source.js';
 import type { Value, VcfRecord } from '../record/record.js';
+import { formatRecord } from '../record/format.js';
+import type { ByteOut } from '../io/byte-out.js';
 import { assemble, infoColumn, matrixColumn, SITE_COLUMNS } from './columns.js';
 import { missingGt } from './matrix/gt.js';
 import { codingOf, decodeRow, type Cells } from './matrix/matrix.js';
 import { FORMAT_VERSION, type VcsMetadata } from './schema.js';
+
+const TAB = 9, NL = 10, DOT = 46, COLON = 58;
 
 export interface ScanOptions {
   /** 0-based half-open regions. */
@@ -146,6 +150,23 @@ export class Part {
       const col = cols[k] ?? new Array<unknown>(end - start).fill(null);
       return Array.from(col, (v, i) => (v === null && !(x && x.cells[i]!.present) ? fill[i] : v));
     });
+  }
+
+  /** The decoded cells of `keys` for `samples` (by key, then sample), each row's extra FORMAT keys from added batches, and the missing GT text of a row. */
+  async cellsOf(keys: readonly string[], samples: readonly number[], g: number, start: number, end: number): Promise<{ per: Map<string, Map<number, { cells: Cells[]; at: number }>>; extraKeys: (row: number) => string[]; missingGt: (row: number) => string | null }> {
+    const per = new Map<string, Map<number, { cells: Cells[]; at: number }>>();
+    await Promise.all(keys.map(async (k) => per.set(k, await this.matrices(k, samples, g, start, end))));
+    const extra: (ColumnData | undefined)[] = await Promise.all(this.batches.map((b) => (b.file.has('_format') ? b.file.read('_format', g, start, end) : undefined)));
+    const gt = [...(per.get('GT')?.values() ?? [])];
+    return {
+      per,
+      extraKeys: (row) => (extra.some((c) => c && c[row]) ? [...new Set(extra.flatMap((c) => (c && c[row] ? String(c[row]).split(':') : [])))] : []),
+      missingGt: (row) => {
+        let p = 0;
+        for (const c of gt) if (c.cells[row]!.present && c.cells[row]!.ploidy > p) p = c.cells[row]!.ploidy;
+        return p ? missingGt(p) : null;
+      },
+    };
   }
 
   /** The FORMAT values of `samples` for rows [start, end), as records hold them, plus each row's FORMAT keys from added batches. */
@@ -325,6 +346,71 @@ export class VcsDataset {
       out.push(assemble(site, (key, s) => vals.value(i, key, s), this.header, wanted, vals.extraKeys(i)));
     }
     return out;
+  }
+
+  /**
+   * The VCF lines of a selection's rows into `out`, byte for byte what formatRecord prints for
+   * records(sel, wanted) with `columns` (all samples when absent), but formatted straight from
+   * the matrix cells: no record values, no per-sample strings.
+   */
+  async writeLines(sel: Selection, wanted: readonly number[], columns: readonly number[] | undefined, out: ByteOut, drain?: () => Promise<void>): Promise<void> {
+    const { part, group: g, rows } = sel;
+    const first = rows[0]!, end = rows[rows.length - 1]! + 1;
+    const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
+    await part.openBatches(wanted);
+    await part.prefetch(g, siteCols, wanted);
+    const keys = new Set<string>();
+    for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
+    const [siteData, cells] = await Promise.all([
+      Promise.all(siteCols.map((c) => part.site(c, g, first, end))),
+      part.cellsOf([...keys], wanted, g, first, end),
+    ]);
+    const nSamples = columns ? columns.length : this.header.samples.length;
+    const none: number[] = [];
+    // per key, the cells of each printed sample by column (built once per selection, not per row)
+    type At = { cells: Cells[]; at: number } | undefined;
+    const byColumn = new Map<string, At[]>();
+    const columnCells = (key: string): At[] => {
+      let a = byColumn.get(key);
+      if (!a) {
+        const m = cells.per.get(key);
+        a = Array.from({ length: nSamples }, (_, j) => m?.get(columns ? columns[j]! : j));
+        byColumn.set(key, a);
+      }
+      return a;
+    };
+    for (const r of rows) {
+      const i = r - first;
+      const site: Record<string, unknown> = {};
+      for (let k = 0; k < siteCols.length; k++) site[siteCols[k]!] = siteData[k]![i];
+      const rec = assemble(site, () => null, this.header, none, cells.extraKeys(i));
+      out.text(formatRecord(rec, this.header, none));
+      if (nSamples) {
+        out.byte(TAB);
+        out.text(rec.format.length ? rec.format.join(':') : '.');
+        const perKey = rec.format.map(columnCells);
+        let missingGtText: string | null | undefined;
+        for (let j = 0; j < nSamples; j++) {
+          out.byte(TAB);
+          if (rec.format.length === 0) out.byte(DOT);
+          for (let k = 0; k < perKey.length; k++) {
+            if (k) out.byte(COLON);
+            const x = perKey[k]![j];
+            const c = x?.cells[i];
+            if (c?.present) c.text(x!.at, out);
+            else if (rec.format[k] !== 'GT') out.byte(DOT);
+            else {
+              // as values(): missing with the ploidy of the samples that have a GT
+              if (missingGtText === undefined) missingGtText = cells.missingGt(i);
+              if (missingGtText === null) out.byte(DOT);
+              else out.text(missingGtText);
+            }
+          }
+        }
+      }
+      out.byte(NL);
+      if (drain && out.pos >= 1 << 20) await drain();
+    }
   }
 
   async *scan(store: ObjectStore, host: Host, o: ScanOptions = {}): AsyncGenerator<VcfRecord[]> {

@@ -18,6 +18,12 @@ export class Writer {
     if (this.text.length >= 1 << 20) await this.flush();
   }
 
+  /** Lines already formatted as bytes (VcsDataset.writeLines) go out after any buffered text. */
+  async writeBytes(b: Uint8Array): Promise<void> {
+    await this.flush();
+    if (b.length) await this.sink.write(b);
+  }
+
   async flush(): Promise<void> {
     if (!this.text) return;
     const t = this.text;

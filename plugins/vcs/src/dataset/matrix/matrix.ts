@@ -12,6 +12,7 @@
 import type { FieldDef } from '../../header/header.js';
 import { formatValue } from '../../record/format.js';
 import type { Value } from '../../record/record.js';
+import type { ByteOut } from '../../io/byte-out.js';
 import { decodeGt, encodeGt } from './gt.js';
 import { encodeNumbers, NumberRow } from './numbers.js';
 
@@ -49,9 +50,12 @@ export interface Cells {
   readonly present: boolean;
   /** GT rows: the row's ploidy. */
   readonly ploidy: number;
+  /** Writes sample `s`'s value as VCF text: what formatValue(value(s)) gives, without building it. */
+  text(s: number, out: ByteOut): void;
 }
 
-const NULL_CELLS: Cells = { cell: () => null, value: () => null, present: false, ploidy: 2 };
+const DOT = 46;
+const NULL_CELLS: Cells = { cell: () => null, value: () => null, present: false, ploidy: 2, text: (_s, out) => out.byte(DOT) };
 
 export function decodeRow(row: Uint8Array | null | undefined, n: number, coding: Coding, scalar: boolean): Cells {
   if (!row || row.length === 0) return NULL_CELLS;
@@ -63,6 +67,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
     };
     return {
       value, present: true, ploidy: 2,
+      text: (s, out) => { const t = parts[s]; if (t === undefined) out.byte(DOT); else out.text(t); },
       cell: (s) => {
         const v = value(s);
         if (v === true || v === null) return v;
@@ -71,12 +76,16 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
     };
   }
   if (coding === 'gt') {
-    return { cell: (s) => decodeGt(row, s), value: (s) => decodeGt(row, s), present: true, ploidy: row[0]! };
+    return {
+      cell: (s) => decodeGt(row, s), value: (s) => decodeGt(row, s), present: true, ploidy: row[0]!,
+      text: (s, out) => { const t = decodeGt(row, s); if (t === null) out.byte(DOT); else out.text(t); },
+    };
   }
   const nums = new NumberRow(row, n);
   const float = coding === 'float';
   return {
     value: (s) => nums.get(s), present: true, ploidy: 2,
+    text: (s, out) => nums.text(s, out, float),
     cell: (s) => {
       if (scalar && nums.v === 1) return nums.scalar(s);
       const v = nums.get(s);

@@ -12,11 +12,26 @@
  * vector end = minimum + 1 (float 0x7F800002). A sample without a value is missing followed by
  * vector ends. Vectors longer than 255 do not fit: the row falls back to text (matrix.ts).
  */
+import type { ByteOut } from '../../io/byte-out.js';
+import { formatFloat } from '../../record/float.js';
+
 export const RAW_FLOAT = 0x84;
 const F_MISSING = 0x7f800001, F_END = 0x7f800002;
 const MIN = { 1: -128, 2: -32768, 4: -2147483648 } as const;
 const MAX = { 1: 127, 2: 32767, 4: 2147483647 } as const;
 type Width = 1 | 2 | 4;
+
+/** formatFloat of the values seen lately (a row repeats few distinct dosages); 0 and -0 are not cached (one Map key). */
+const FLOAT_TEXT = new Map<number, string>();
+function floatText(x: number): string {
+  if (x === 0) return formatFloat(x);
+  let t = FLOAT_TEXT.get(x);
+  if (t === undefined) {
+    if (FLOAT_TEXT.size >= 1 << 16) FLOAT_TEXT.clear();
+    FLOAT_TEXT.set(x, (t = formatFloat(x)));
+  }
+  return t;
+}
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -134,6 +149,30 @@ export class NumberRow {
       out.push(w === this.missing ? null : this.value(w));
     }
     return out;
+  }
+
+  /** Sample `s` as VCF text into `out`, as formatValue(get(s), float) prints it. */
+  text(s: number, out: ByteOut, float: boolean): void {
+    const words = this.words;
+    if (this.v === 1) {
+      // scalars (DP, GQ, DS): one word, no vector end
+      const w = words[s]!;
+      if (w === this.missing) out.byte(46);
+      else if (w === this.end) return; // an empty vector prints as nothing, as get() gives []
+      else if (!float) out.int(w);
+      else out.text(floatText(this.value(w)));
+      return;
+    }
+    const at = s * this.v;
+    if (words[at] === this.missing && words[at + 1] === this.end) { out.byte(46); return; }
+    for (let k = 0; k < this.v; k++) {
+      const w = words[at + k]!;
+      if (w === this.end) break;
+      if (k) out.byte(44);
+      if (w === this.missing) out.byte(46);
+      else if (!float) out.int(this.value(w));
+      else out.text(floatText(this.value(w)));
+    }
   }
 
   /** Sample `s` as a scalar (Number=1 fields): the number, or null when missing. */
