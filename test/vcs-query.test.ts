@@ -77,9 +77,12 @@ describe.skipIf(!hasBcftools)('vcs query: --where equals bcftools view -i', () =
         regs.push(`${l[0]}:${a}-${a + rnd(i % 3 ? 400_000 : 3000)}`);
       }
       const samples = rnd(5) === 0 ? ['S00003', 'S00017', 'S00009'] : undefined;
-      const req: QueryRequest = { where: ours, ...(regs.length ? { regions: regs.map((r) => parseRegion(r)) } : {}), ...(samples ? { samples } : {}) };
+      // with samples: every other query keeps INFO as stored (-O noUpdate=true, bcftools -I),
+      // the others recount AC/AN for the subset as bcftools view -s does
+      const keep = samples !== undefined && i % 2 === 0;
+      const req: QueryRequest = { where: ours, ...(regs.length ? { regions: regs.map((r) => parseRegion(r)) } : {}), ...(samples ? { samples } : {}), ...(keep ? { options: { noUpdate: 'true' } } : {}) };
       const got = await query(host, store, req);
-      const want = bcftoolsView(['-H', ...(regs.length ? ['-r', regs.join(',')] : []), ...(samples ? ['-I', '-s', samples.join(',')] : []), '-i', theirs, gz]);
+      const want = bcftoolsView(['-H', ...(regs.length ? ['-r', regs.join(',')] : []), ...(samples ? [...(keep ? ['-I'] : []), '-s', samples.join(',')] : []), '-i', theirs, gz]);
       expect(want, `bcftools refused ${theirs}`).toBeDefined();
       expect(body(got.text), `${regs.join(',')} --where '${ours}' (bcftools -i '${theirs}')`).toBe(want);
       compared++;

@@ -41,10 +41,30 @@ describe.skipIf(!hasBcftools)('vcs dataset: samples and regions', () => {
     const { host, store } = await memoryDataset(gz, opts);
     const pick = ['S00006', 'S00002', 'S00040'];
     const { text, metrics } = await query(host, store, { samples: pick });
-    // -I: bcftools would otherwise recompute INFO/AC and AN for the subset (not done by vcs yet)
-    expect(text).toBe(bcftoolsView(['-I', '-s', pick.join(','), gz]));
+    // INFO/AC and AN recounted for the subset (and declared in the header), as bcftools view -s
+    expect(text).toBe(bcftoolsView(['-s', pick.join(','), gz]));
+    expect((await query(host, store, { samples: pick, options: { noUpdate: 'true' } })).text).toBe(bcftoolsView(['-I', '-s', pick.join(','), gz]));
     const all = await query(host, store, {});
     expect(metrics.bytesRead).toBeLessThan(all.metrics.bytesRead / 2);
+  });
+
+  it('a sample subset recounts AC/AN like bcftools view -s: multi-allelic, haploid, missing, no ALT, no GT, header lines added', async () => {
+    const f = join(dir, 'acan.vcf');
+    writeFileSync(f, [
+      '##fileformat=VCFv4.2', '##INFO=<ID=X,Number=1,Type=Integer,Description="x">', '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+      '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="d">', '##contig=<ID=1>', '##source=test',
+      '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\tb\tc',
+      '1\t10\t.\tA\t.\t.\t.\tAC=3;AN=6\tGT\t0/0\t0\t./.',
+      '1\t11\t.\tA\tC\t.\t.\tAC=5;X=2\tDP\t3\t4\t5',
+      '1\t12\t.\tA\tC,T\t.\t.\t.\tGT:DP\t2/1\t.|1\t1/1',
+      '1\t13\t.\tA\tC\t.\t.\tAN=9;X=1\tGT\t.\t./.\t1/1',
+      '1\t14\t.\tA\tC,G,T\t.\t.\tX=4\tGT:DP\t3|2:1\t1:2\t0/0/1:3',
+      '',
+    ].join('\n'));
+    const { host, store } = await memoryDataset(f, {});
+    for (const pick of [['a', 'b'], ['c', 'a'], ['b'], ['a', 'b', 'c']]) {
+      expect((await query(host, store, { samples: pick })).text, pick.join(',')).toBe(bcftoolsView(['-s', pick.join(','), f]));
+    }
   });
 
   it('100 seeded random regions equal bcftools view -r, pruned by the manifest', async () => {

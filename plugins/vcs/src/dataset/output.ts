@@ -105,13 +105,17 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
     const target = indexTarget(input);
     const index = target && indexer(target);
     const sink = input.format === 'vcf.gz' ? bgzfSink(input.output, index?.push) : input.output;
-    const w = new Writer(sink, ds.header, request.samples ? wanted : undefined);
+    // a sample subset recounts INFO/AC and AN, as bcftools view -s (unless -O noUpdate=true, as -I)
+    const subset = request.samples ? wanted : undefined;
+    const noUpdate = request.options?.noUpdate;
+    const update = subset !== undefined && !(noUpdate === true || noUpdate === 'true');
+    const w = new Writer(sink, ds.header, subset, update);
     await w.writeHeader();
     const lines = new ByteOut();
     for await (const sel of ds.select(input.store, input.host, scan)) {
       if (n >= limit) break;
       const take = limited(sel, limit - n);
-      await ds.writeLines(take, wanted, request.samples ? wanted : undefined, lines, () => w.writeBytes(lines.take()));
+      await ds.writeLines(take, wanted, subset, lines, () => w.writeBytes(lines.take()), update);
       n += take.rows.length;
     }
     await w.writeBytes(lines.take());

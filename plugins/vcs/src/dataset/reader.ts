@@ -30,6 +30,35 @@ import { FORMAT_VERSION, type VcsMetadata } from './schema.js';
 
 const TAB = 9, NL = 10, DOT = 46, COLON = 58;
 
+/**
+ * As `bcftools view -s` (without -I): a record with GT gets INFO/AC and AN recounted over the
+ * printed samples, replaced where the record has them, else appended (AC, then AN); AC is dropped
+ * when the record has no ALT allele. Alleles above the ALT count are not counted.
+ */
+export function updateAcAn(rec: VcfRecord, gt: readonly ({ cells: Cells[]; at: number } | undefined)[], row: number): void {
+  if (!rec.format.includes('GT')) return;
+  const nAlt = rec.alt.length;
+  const ac = new Array<number>(nAlt).fill(0);
+  let an = 0;
+  const add = (a: number): void => {
+    if (a > nAlt) return;
+    an++;
+    if (a > 0) ac[a - 1]!++;
+  };
+  for (const x of gt) {
+    const c = x?.cells[row];
+    if (c?.present) c.alleles(x!.at, add);
+  }
+  const set = (key: string, v: number[] | undefined): void => {
+    const k = rec.info.findIndex(([id]) => id === key);
+    if (v === undefined) { if (k >= 0) rec.info.splice(k, 1); }
+    else if (k >= 0) rec.info[k] = [key, v];
+    else rec.info.push([key, v]);
+  };
+  set('AC', nAlt ? ac : undefined);
+  set('AN', [an]);
+}
+
 export interface ScanOptions {
   /** 0-based half-open regions. */
   regions?: Region[];
@@ -353,7 +382,7 @@ export class VcsDataset {
    * records(sel, wanted) with `columns` (all samples when absent), but formatted straight from
    * the matrix cells: no record values, no per-sample strings.
    */
-  async writeLines(sel: Selection, wanted: readonly number[], columns: readonly number[] | undefined, out: ByteOut, drain?: () => Promise<void>): Promise<void> {
+  async writeLines(sel: Selection, wanted: readonly number[], columns: readonly number[] | undefined, out: ByteOut, drain?: () => Promise<void>, updateInfo = false): Promise<void> {
     const { part, group: g, rows } = sel;
     const first = rows[0]!, end = rows[rows.length - 1]! + 1;
     const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
@@ -384,6 +413,7 @@ export class VcsDataset {
       const site: Record<string, unknown> = {};
       for (let k = 0; k < siteCols.length; k++) site[siteCols[k]!] = siteData[k]![i];
       const rec = assemble(site, () => null, this.header, none, cells.extraKeys(i));
+      if (updateInfo) updateAcAn(rec, columnCells('GT'), i);
       out.text(formatRecord(rec, this.header, none));
       if (nSamples) {
         out.byte(TAB);

@@ -6,11 +6,22 @@ import type { VcfRecord } from '../record/record.js';
 
 export class Writer {
   private text = '';
-  /** `columns`: sample indexes to print (all when absent), as `bcftools view -s`. */
-  constructor(private readonly sink: ByteSink, readonly header: Header, private readonly columns?: readonly number[]) {}
+  /**
+   * `columns`: sample indexes to print (all when absent), as `bcftools view -s`; `updateInfo`: the
+   * records' INFO/AC and AN are recounted for them (VcsDataset.writeLines), so the header
+   * declares both, as bcftools adds them.
+   */
+  constructor(private readonly sink: ByteSink, readonly header: Header, private readonly columns?: readonly number[], private readonly updateInfo = false) {}
 
   async writeHeader(): Promise<void> {
-    this.text += this.header.text(this.columns ? this.columns.map((i) => this.header.samples[i]!) : undefined);
+    const names = this.columns ? this.columns.map((i) => this.header.samples[i]!) : undefined;
+    if (!this.updateInfo) { this.text += this.header.text(names); return; }
+    const text = this.header.text(names);
+    const cut = text.lastIndexOf('#CHROM');
+    let added = '';
+    if (!this.header.info.get('AC')?.declared) added += '##INFO=<ID=AC,Number=A,Type=Integer,Description="Allele count in genotypes">\n';
+    if (!this.header.info.get('AN')?.declared) added += '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles in called genotypes">\n';
+    this.text += text.slice(0, cut) + added + text.slice(cut);
   }
 
   async write(r: VcfRecord): Promise<void> {

@@ -13,7 +13,7 @@ import type { FieldDef } from '../../header/header.js';
 import { formatValue } from '../../record/format.js';
 import type { Value } from '../../record/record.js';
 import type { ByteOut } from '../../io/byte-out.js';
-import { decodeGt, encodeGt } from './gt.js';
+import { decodeGt, encodeGt, END } from './gt.js';
 import { encodeNumbers, NumberRow } from './numbers.js';
 
 export const TEXT_ROW = 0xfe;
@@ -52,10 +52,18 @@ export interface Cells {
   readonly ploidy: number;
   /** Writes sample `s`'s value as VCF text: what formatValue(value(s)) gives, without building it. */
   text(s: number, out: ByteOut): void;
+  /** GT rows: calls `add(allele)` for each called allele of sample `s` (INFO/AC and AN of a sample subset). */
+  alleles(s: number, add: (allele: number) => void): void;
+}
+
+/** Called alleles of a GT text (`0|1`, `./1`, `2`). */
+function textAlleles(t: string | undefined, add: (allele: number) => void): void {
+  if (!t) return;
+  for (const a of t.split(/[|/]/)) if (a !== '' && a !== '.' && /^[0-9]+$/.test(a)) add(Number(a));
 }
 
 const DOT = 46;
-const NULL_CELLS: Cells = { cell: () => null, value: () => null, present: false, ploidy: 2, text: (_s, out) => out.byte(DOT) };
+const NULL_CELLS: Cells = { cell: () => null, value: () => null, present: false, ploidy: 2, text: (_s, out) => out.byte(DOT), alleles: () => undefined };
 
 export function decodeRow(row: Uint8Array | null | undefined, n: number, coding: Coding, scalar: boolean): Cells {
   if (!row || row.length === 0) return NULL_CELLS;
@@ -68,6 +76,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
     return {
       value, present: true, ploidy: 2,
       text: (s, out) => { const t = parts[s]; if (t === undefined) out.byte(DOT); else out.text(t); },
+      alleles: (s, add) => textAlleles(parts[s], add),
       cell: (s) => {
         const v = value(s);
         if (v === true || v === null) return v;
@@ -79,6 +88,14 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
     return {
       cell: (s) => decodeGt(row, s), value: (s) => decodeGt(row, s), present: true, ploidy: row[0]!,
       text: (s, out) => { const t = decodeGt(row, s); if (t === null) out.byte(DOT); else out.text(t); },
+      alleles: (s, add) => {
+        const p = row[0]!, at = 1 + s * p;
+        for (let k = 0; k < p; k++) {
+          const b = row[at + k]!;
+          if (b === END) break;
+          if (b >> 1) add((b >> 1) - 1);
+        }
+      },
     };
   }
   const nums = new NumberRow(row, n);
@@ -86,6 +103,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
   return {
     value: (s) => nums.get(s), present: true, ploidy: 2,
     text: (s, out) => nums.text(s, out, float),
+    alleles: () => undefined,
     cell: (s) => {
       if (scalar && nums.v === 1) return nums.scalar(s);
       const v = nums.get(s);
