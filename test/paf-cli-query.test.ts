@@ -47,6 +47,14 @@ describe.skipIf(!hasSamtools && !process.env.CI)('paf-query vs samtools view (re
     ['-c', 'CHROMOSOME_I:1-1000', 'CHROMOSOME_I:500-2000', 'nosuch'],
     ['-c', '-M', 'CHROMOSOME_I:1-1000', 'CHROMOSOME_I:500-2000', 'nosuch'],
   ];
+  it('genolake verify in a fresh process finds the paf codecs (it loads the format plugin): ok, exit 0', async () => {
+    const io = captureIO({});
+    const code = await main(['verify', ds], io, { cwd: tmp, env: {}, host: await createHost() });
+    expect(io.err()).toBe('');
+    expect(io.out()).toMatch(/^ok: \d+ objects/);
+    expect(code).toBe(0);
+  });
+
   it('genolake query (the generic command) warns about an unknown reference like samtools', async () => {
     const regions = ['CHROMOSOME_I:1-1000', 'nosuch:5-10'];
     const want = view([bam, ...regions]);

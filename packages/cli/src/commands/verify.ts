@@ -3,7 +3,7 @@
  * chunk container decodes with valid stream CRCs. One line per problem naming the object;
  * exit code 3 when anything is wrong.
  */
-import { verifyDataset } from '@genolake/core';
+import { Dataset, verifyDataset } from '@genolake/core';
 import { flag, int, parseCommand, requirePositionals } from '../args.js';
 import { formatBytes, write, writeJson } from '../cli-io.js';
 import type { CliCommand } from '../command.js';
@@ -30,6 +30,13 @@ Options:
     const [url] = requirePositionals(p, ['dataset-url'], 'verify');
     const version = int(p, 'version', 'verify');
     const store = await openDatasetStore(session, url!, { readOnly: true });
+    // The format's plugin registers its codecs (paf's nametok, qualrans…): without them every
+    // chunk would read as corrupt. A format with no installed plugin still gets digest checks.
+    try {
+      await session.host.resolveDriver((await Dataset.open(store, version !== undefined ? { version } : {})).format);
+    } catch {
+      /* no plugin for the format, or no readable manifest: verifyDataset reports what it finds */
+    }
     const report = await verifyDataset(store, {
       all: flag(p, 'all'),
       ...(version !== undefined ? { version } : {}),
