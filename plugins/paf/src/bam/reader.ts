@@ -27,6 +27,8 @@ class ByteCursor {
   /** Uncompressed offset of buf[0]. */
   base = 0;
   private done = false;
+  /** The part of the last inflated buffer not yet in `buf`: read in place once `buf` is used up. */
+  private pending: Uint8Array | undefined;
 
   constructor(private readonly it: AsyncIterator<Uint8Array>) {}
 
@@ -34,25 +36,36 @@ class ByteCursor {
     return this.buf.length - this.pos;
   }
 
-  /** Makes at least n bytes available; false at end of input. */
+  /**
+   * Makes at least n bytes available; false at end of input. Bytes left over are joined only
+   * with the n - left bytes needed from the next buffer (a record across two BGZF blocks),
+   * not with all of it: copying every block cost a copy of the whole input and its garbage.
+   */
   async fill(n: number): Promise<boolean> {
     while (this.available < n) {
-      if (this.done) return false;
-      const r = await this.it.next();
-      if (r.done) {
-        this.done = true;
-        return false;
+      let next = this.pending;
+      this.pending = undefined;
+      if (!next) {
+        if (this.done) return false;
+        const r = await this.it.next();
+        if (r.done) {
+          this.done = true;
+          return false;
+        }
+        next = r.value;
       }
       const rest = this.buf.subarray(this.pos);
-      if (rest.length === 0) this.buf = r.value;
-      else {
-        const joined = new Uint8Array(rest.length + r.value.length);
-        joined.set(rest);
-        joined.set(r.value, rest.length);
-        this.buf = joined;
-      }
       this.base += this.pos;
       this.pos = 0;
+      if (rest.length === 0) this.buf = next;
+      else {
+        const add = Math.min(next.length, n - rest.length);
+        const joined = new Uint8Array(rest.length + add);
+        joined.set(rest);
+        joined.set(next.subarray(0, add), rest.length);
+        this.buf = joined;
+        if (add < next.length) this.pending = next.subarray(add);
+      }
     }
     return true;
   }

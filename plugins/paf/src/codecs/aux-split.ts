@@ -37,55 +37,70 @@ function valueLength(d: Uint8Array, v: number, type: number): number {
   return -1;
 }
 
-interface Key { tag0: number; tag1: number; type: number; count: number; bytes: number }
+/** Per field: key id, value start and length; scratch reused between pages (codecs run synchronously per thread). */
+let fieldIds = new Uint32Array(0), fieldStarts = new Int32Array(0), fieldLens = new Int32Array(0);
 
-/** Field keys and value spans of a page, in typed arrays (no object per field). */
-function split(d: Uint8Array): Uint8Array | undefined {
-  const keys = new Map<number, number>();
-  const list: Key[] = [];
-  let cap = 1024, n = 0;
-  let ids = new Uint32Array(cap), starts = new Int32Array(cap), lens = new Int32Array(cap);
-  for (let at = 0; at < d.length;) {
-    if (at + 3 > d.length) return undefined;
-    const type = d[at + 2]!;
-    const len = valueLength(d, at + 3, type);
-    if (len < 0) return undefined;
+/**
+ * Parses the page's fields into the scratch arrays and the per-key lists (code = tag0 << 16 |
+ * tag1 << 8 | type, fields, value bytes); the number of fields, or -1 when the bytes do not
+ * parse. One loop per function: V8 compiles a long loop on the fly, and code after it that
+ * had not run yet then ran in the interpreter on every later call.
+ */
+function parseFields(d: Uint8Array, codes: number[], count: number[], bytes: number[]): number {
+  const n = d.length;
+  const ids = fieldIds, starts = fieldStarts, lens = fieldLens;
+  const keyOf = new Map<number, number>();
+  // The key that followed each key last: records repeat their tag list, so this guess spares
+  // most map lookups.
+  const follow: number[] = [];
+  let nf = 0, prev = -1, first = -1;
+  for (let at = 0; at < n;) {
+    if (at + 3 > n) return -1;
+    const type = d[at + 2]!, v = at + 3;
+    let len = WIDTH[type]!;
+    if (len) {
+      if (v + len > n) return -1;
+    } else if (type === Z || type === H) {
+      let e = v;
+      while (e < n && d[e] !== 0) e++;
+      if (e === n) return -1;
+      len = e + 1 - v;
+    } else if ((len = valueLength(d, v, type)) < 0) return -1;
     const code = (d[at]! << 16) | (d[at + 1]! << 8) | type;
-    let id = keys.get(code);
-    if (id === undefined) {
-      keys.set(code, (id = list.length));
-      list.push({ tag0: d[at]!, tag1: d[at + 1]!, type, count: 0, bytes: 0 });
+    let id = prev < 0 ? first : follow[prev]!;
+    if (id < 0 || codes[id] !== code) {
+      id = keyOf.get(code) ?? -1;
+      if (id < 0) {
+        keyOf.set(code, (id = codes.length));
+        codes.push(code);
+        count.push(0);
+        bytes.push(0);
+        follow.push(-1);
+      }
+      if (prev < 0) first = id;
+      else follow[prev] = id;
     }
-    const k = list[id]!;
-    k.count++;
-    k.bytes += len;
-    if (n === cap) {
-      cap *= 2;
-      const grow = <T extends Uint32Array | Int32Array>(a: T, b: T): T => (b.set(a), b);
-      ids = grow(ids, new Uint32Array(cap));
-      starts = grow(starts, new Int32Array(cap));
-      lens = grow(lens, new Int32Array(cap));
-    }
-    ids[n] = id;
-    starts[n] = at + 3;
-    lens[n++] = len;
-    at += 3 + len;
+    count[id]!++;
+    bytes[id]! += len;
+    ids[nf] = id;
+    starts[nf] = v;
+    lens[nf++] = len;
+    prev = id;
+    at = v + len;
   }
-  const head: number[] = [1];
-  putVarint(head, n);
-  putVarint(head, list.length);
-  for (const k of list) {
-    head.push(k.tag0, k.tag1, k.type);
-    putVarint(head, k.count);
-    putVarint(head, k.bytes);
-  }
-  let idBytes = 0;
-  for (let i = 0; i < n; i++) idBytes += ids[i]! < 128 ? 1 : ids[i]! < 16384 ? 2 : 3;
-  const total = list.reduce((t, k) => t + k.bytes, 0);
-  const out = new Uint8Array(head.length + idBytes + total);
-  out.set(head);
-  let w = head.length;
-  for (let i = 0; i < n; i++) {
+  return nf;
+}
+
+function idsLength(nf: number): number {
+  let n = 0;
+  for (let i = 0; i < nf; i++) n += fieldIds[i]! < 128 ? 1 : fieldIds[i]! < 16384 ? 2 : 3;
+  return n;
+}
+
+/** The key id of each field as a varint, from byte `w` of `out`; returns the end. */
+function writeIds(out: Uint8Array, w: number, nf: number): number {
+  const ids = fieldIds;
+  for (let i = 0; i < nf; i++) {
     let v = ids[i]!;
     while (v >= 0x80) {
       out[w++] = (v & 0x7f) | 0x80;
@@ -93,23 +108,65 @@ function split(d: Uint8Array): Uint8Array | undefined {
     }
     out[w++] = v;
   }
-  // Section of each key; fixed-width values as byte planes: byte j of value i at j * count + i.
-  const at = new Int32Array(list.length), seen = new Int32Array(list.length), width = new Uint8Array(list.length);
-  for (let k = 0; k < list.length; k++) {
-    at[k] = w;
-    w += list[k]!.bytes;
-    width[k] = WIDTH[list[k]!.type]!;
-  }
-  for (let i = 0; i < n; i++) {
+  return w;
+}
+
+/** Each field's value into its key's section (`at`: where each section's next value goes). */
+function writeValues(d: Uint8Array, out: Uint8Array, nf: number, at: Int32Array, width: Uint8Array, planes: Int32Array): void {
+  const ids = fieldIds, starts = fieldStarts, lens = fieldLens;
+  for (let i = 0; i < nf; i++) {
     const k = ids[i]!, from = starts[i]!, wd = width[k]!;
     if (wd) {
-      const count = list[k]!.count, o = at[k]! + seen[k]!++;
-      for (let j = 0; j < wd; j++) out[o + j * count] = d[from + j]!;
+      // Fixed width: byte planes, byte j of value i at j * count + i.
+      const stride = planes[k]!;
+      let o = at[k]!++;
+      for (let j = 0; j < wd; j++, o += stride) out[o] = d[from + j]!;
     } else {
-      out.set(d.subarray(from, from + lens[i]!), at[k]!);
-      at[k]! += lens[i]!;
+      const len = lens[i]!;
+      let o = at[k]!;
+      // Short values byte by byte: a subarray view per value costs more than the loop.
+      if (len < 64) for (let j = from; j < from + len; j++) out[o++] = d[j]!;
+      else out.set(d.subarray(from, from + len), o);
+      at[k] = at[k]! + len;
     }
   }
+}
+
+/** The split stream of a page, or undefined when its bytes do not parse as aux fields. */
+function split(d: Uint8Array): Uint8Array | undefined {
+  // A field takes at least 4 bytes.
+  if (fieldIds.length < (d.length >>> 2) + 1) {
+    const n = Math.max((d.length >>> 2) + 1, fieldIds.length * 2);
+    fieldIds = new Uint32Array(n);
+    fieldStarts = new Int32Array(n);
+    fieldLens = new Int32Array(n);
+  }
+  const codes: number[] = [], count: number[] = [], bytes: number[] = [];
+  const nf = parseFields(d, codes, count, bytes);
+  if (nf < 0) return undefined;
+  const nKeys = codes.length;
+  const head: number[] = [1];
+  putVarint(head, nf);
+  putVarint(head, nKeys);
+  let total = 0;
+  for (let k = 0; k < nKeys; k++) {
+    const c = codes[k]!;
+    head.push(c >>> 16, (c >>> 8) & 0xff, c & 0xff);
+    putVarint(head, count[k]!);
+    putVarint(head, bytes[k]!);
+    total += bytes[k]!;
+  }
+  const out = new Uint8Array(head.length + idsLength(nf) + total);
+  out.set(head);
+  let w = writeIds(out, head.length, nf);
+  const at = new Int32Array(nKeys), width = new Uint8Array(nKeys), planes = new Int32Array(nKeys);
+  for (let k = 0; k < nKeys; k++) {
+    at[k] = w;
+    w += bytes[k]!;
+    width[k] = WIDTH[codes[k]! & 0xff]!;
+    planes[k] = count[k]!;
+  }
+  writeValues(d, out, nf, at, width, planes);
   return out;
 }
 

@@ -28,10 +28,6 @@ const M = 1 << S;
 const L = 1 << 22;
 const RUN_MAX = 7;
 
-/** Scratch reused between pages (codecs run synchronously, one call at a time per thread). */
-let cellBuf = new Uint16Array(0);
-let outBuf = new Uint8Array(0);
-
 function modelFor(k: number): number {
   return k <= 8 ? 2 : k <= 64 ? 1 : 0;
 }
@@ -77,36 +73,41 @@ function normalise(counts: Uint32Array, at: number, k: number, total: number, fr
   }
 }
 
-function encode(data: Uint8Array): Uint8Array {
-  const n = data.length;
-  const count = new Uint32Array(256);
-  for (let i = 0; i < n; i++) count[data[i]!]!++;
-  const values: number[] = [];
-  for (let v = 0; v < 256; v++) if (count[v]) values.push(v);
-  values.sort((a, b) => count[b]! - count[a]! || a - b);
-  const k = values.length;
-  const head: number[] = [];
-  putVarint(head, n);
-  head.push(k & 0xff, ...values);
-  if (k <= 1) return Uint8Array.from(head);
-  const rankOf = new Uint8Array(256);
-  values.forEach((v, r) => (rankOf[v] = r));
-  const model = modelFor(k);
-  const next = transitions(model, k);
-  const nCtx = contextCount(model, k);
-  // One pass: the (context, rank) cell of every value, and the cell counts.
-  if (cellBuf.length < n) cellBuf = new Uint16Array(Math.max(n, cellBuf.length * 2));
-  if (outBuf.length < n + 16) outBuf = new Uint8Array(Math.max(n + 16, outBuf.length * 2));
-  const cells = cellBuf;
-  const counts = new Uint32Array(nCtx * k), totals = new Uint32Array(nCtx);
-  let st = 0;
-  for (let i = 0; i < n; i++) {
-    const j = st * k + rankOf[data[i]!]!;
-    cells[i] = j;
-    counts[j]!++;
-    totals[st]!++;
-    st = next[j]!;
-  }
+/**
+ * Encoding runs in two passes: the cell (context, rank) of every value with the cell counts,
+ * then the rANS pass backwards. The rANS pass is one chain of dependent divisions, so it is
+ * latency-bound; `encodeQualPages` runs two pages' chains in one loop (same bytes per page).
+ * Each hot loop is a function of its own: V8 compiles a long loop on the fly (OSR), and code
+ * after it that had not run yet then fell back to the interpreter on every later call.
+ */
+
+/** Scratch of one coding lane, reused between pages (codecs run synchronously per thread). */
+interface Lane {
+  cells: Uint16Array;
+  out: Uint8Array;
+}
+const lanes: [Lane, Lane] = [{ cells: new Uint16Array(0), out: new Uint8Array(0) }, { cells: new Uint16Array(0), out: new Uint8Array(0) }];
+
+/** A page ready for the rANS pass: its header, each value's cell, per-cell frequency and cumulative frequency. */
+interface Prepared {
+  head: number[];
+  n: number;
+  cells: Uint16Array;
+  freq: Uint32Array;
+  cum: Uint32Array;
+  out: Uint8Array;
+}
+
+function laneFor(lane: Lane, n: number): Lane {
+  if (lane.cells.length < n) lane.cells = new Uint16Array(Math.max(n, lane.cells.length * 2));
+  // At most 2 bytes per value (f >= 1 and x < 2^30), so the rANS pass needs no bounds check.
+  if (lane.out.length < 2 * n + 16) lane.out = new Uint8Array(Math.max(2 * n + 16, lane.out.length * 2));
+  return lane;
+}
+
+/** The header's per-context frequencies, and freq/cum per rank-space cell. */
+function tables(head: number[], model: number, k: number, counts: Uint32Array, totals: Uint32Array): { freq: Uint32Array; cum: Uint32Array } {
+  const nCtx = totals.length;
   const freq = new Uint32Array(nCtx * k), cum = new Uint32Array(nCtx * k);
   head.push(model);
   let used = 0;
@@ -126,35 +127,263 @@ function encode(data: Uint8Array): Uint8Array {
       if (s < k - 1) putVarint(head, freq[at + s]!);
     }
   }
-  // rANS codes backwards, from the last value, writing bytes from the end of the buffer down.
-  const xMax = (L >> S) << 8;
-  let out = outBuf, p = out.length, x = L;
-  for (let i = n - 1; i >= 0; i--) {
-    const j = cells[i]!;
+  return { freq, cum };
+}
+
+/**
+ * Model 2 in value-id space: ids in order of first appearance, contexts with stride 8 (the
+ * transitions of k = 8), so the cells come in one pass with no histogram first. Ranks are
+ * known only after it: the page's first cells, coded as if rank 0 were id 0, are redone from
+ * the real start context until the two walks meet (a few values).
+ */
+const ID_NEXT = transitions(2, 8).map((c) => c * 8);
+const idOf = new Uint8Array(256);
+const idVal = new Uint8Array(8);
+const idCounts = new Uint32Array(4096);
+
+/** Cells and cell counts in id space; the number of ids, or -1 past 8. */
+function cellsFew(data: Uint8Array, cells: Uint16Array): number {
+  const n = data.length, c8 = idCounts, next = ID_NEXT;
+  idOf.fill(255);
+  c8.fill(0);
+  let nIds = 0, st = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    let id = idOf[v]!;
+    if (id === 255) {
+      if (nIds === 8) return -1;
+      idOf[v] = id = nIds;
+      idVal[nIds++] = v;
+    }
+    const j = st + id;
+    cells[i] = j;
+    c8[j]!++;
+    st = next[j]!;
+  }
+  return nIds;
+}
+
+/** Redoes the first cells from id context `good` (the real start) until the guessed walk meets it. */
+function fixStart(cells: Uint16Array, n: number, good: number): void {
+  const c8 = idCounts, next = ID_NEXT;
+  for (let i = 0, bad = 0; i < n && bad !== good; i++) {
+    const jb = cells[i]!, jg = good + (jb & 7);
+    c8[jb]!--;
+    c8[jg]!++;
+    cells[i] = jg;
+    bad = next[jb]!;
+    good = next[jg]!;
+  }
+}
+
+/** Values per id, over the id-space cell counts. */
+function idTotals(k: number): number[] {
+  const c8 = idCounts, count = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let j = 0; j < 4096; j++) count[j & 7]! += c8[j]!;
+  return count.slice(0, k);
+}
+
+/** Rank-space counts and context totals from the id-space counts; `toRank` gets each id cell's rank cell. */
+function rankCounts(k: number, rank: Uint8Array, counts: Uint32Array, totals: Uint32Array, toRank: Uint16Array): void {
+  const c8 = idCounts;
+  for (let c = 0; c < 512; c++) {
+    const a = c >> 6, b = (c >> 3) & 7;
+    if (a >= k || b >= k) continue;
+    const rc = ((rank[a]! * k + rank[b]!) << 3) | (c & 7);
+    for (let s = 0; s < k; s++) {
+      const j = rc * k + rank[s]!, n8 = c8[c * 8 + s]!;
+      toRank[c * 8 + s] = j;
+      counts[j] = n8;
+      totals[rc] = totals[rc]! + n8;
+    }
+  }
+}
+
+/** freq/cum per id cell, from the rank-space tables. */
+function idTables(toRank: Uint16Array, rf: Uint32Array, rc: Uint32Array, freq: Uint32Array, cum: Uint32Array): void {
+  const c8 = idCounts;
+  for (let j = 0; j < 4096; j++) {
+    if (c8[j]) {
+      freq[j] = rf[toRank[j]!]!;
+      cum[j] = rc[toRank[j]!]!;
+    }
+  }
+}
+
+/** Pages of at most 8 distinct values (model 2), else undefined. Loops live in helpers: this runs once a page. */
+function prepareFew(data: Uint8Array, lane: Lane): Prepared | Uint8Array | undefined {
+  const n = data.length;
+  const { cells, out } = laneFor(lane, n);
+  const k = cellsFew(data, cells);
+  if (k < 0) return undefined;
+  const count = idTotals(k);
+  const ids = count.map((_, id) => id).sort((a, b) => count[b]! - count[a]! || idVal[a]! - idVal[b]!);
+  const head: number[] = [];
+  putVarint(head, n);
+  head.push(k & 0xff);
+  for (const id of ids) head.push(idVal[id]!);
+  if (k <= 1) return Uint8Array.from(head);
+  const rank = new Uint8Array(8);
+  ids.forEach((id, r) => (rank[id] = r));
+  const r0 = ids[0]!;
+  if (r0 !== 0) fixStart(cells, n, (r0 * 8 + r0) * 64);
+  // Id-space cell -> rank-space cell: counts for the header, then freq/cum back per id cell.
+  const nCtx = contextCount(2, k);
+  const counts = new Uint32Array(nCtx * k), totals = new Uint32Array(nCtx), toRank = new Uint16Array(4096);
+  rankCounts(k, rank, counts, totals, toRank);
+  const t = tables(head, 2, k, counts, totals);
+  const freq = new Uint32Array(4096), cum = new Uint32Array(4096);
+  idTables(toRank, t.freq, t.cum, freq, cum);
+  return { head, n, cells, freq, cum, out };
+}
+
+function histogram(data: Uint8Array): Uint32Array {
+  const count = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) count[data[i]!]!++;
+  return count;
+}
+
+function cellsMany(data: Uint8Array, rankOf: Uint8Array, next: Uint16Array, cells: Uint16Array, counts: Uint32Array): void {
+  let st = 0;
+  for (let i = 0; i < data.length; i++) {
+    const j = st + rankOf[data[i]!]!;
+    cells[i] = j;
+    counts[j]!++;
+    st = next[j]!;
+  }
+}
+
+/** Any number of values: a histogram for the ranks, then the cells. */
+function prepareMany(data: Uint8Array, lane: Lane): Prepared | Uint8Array {
+  const n = data.length;
+  const count = histogram(data);
+  const values: number[] = [];
+  for (let v = 0; v < 256; v++) if (count[v]) values.push(v);
+  values.sort((a, b) => count[b]! - count[a]! || a - b);
+  const k = values.length;
+  const head: number[] = [];
+  putVarint(head, n);
+  head.push(k & 0xff, ...values);
+  if (k <= 1) return Uint8Array.from(head);
+  const rankOf = new Uint8Array(256);
+  values.forEach((v, r) => (rankOf[v] = r));
+  const model = modelFor(k);
+  // Transitions times k: a cell is the context's first cell plus the rank.
+  const next = transitions(model, k).map((c) => c * k);
+  const nCtx = contextCount(model, k);
+  const { cells, out } = laneFor(lane, n);
+  const counts = new Uint32Array(nCtx * k), totals = new Uint32Array(nCtx);
+  cellsMany(data, rankOf, next, cells, counts);
+  for (let c = 0; c < nCtx; c++) for (let s = 0; s < k; s++) totals[c] = totals[c]! + counts[c * k + s]!;
+  const { freq, cum } = tables(head, model, k, counts, totals);
+  return { head, n, cells, freq, cum, out };
+}
+
+function prepare(data: Uint8Array, lane: Lane): Prepared | Uint8Array {
+  return (data.length > 0 ? prepareFew(data, lane) : undefined) ?? prepareMany(data, lane);
+}
+
+const X_MAX = (L >> S) << 8;
+/** Where the last rANS loop stopped: values left, state and first byte written, per lane. */
+const at = new Int32Array(6);
+
+/** rANS steps for values at[0]-1 down to 0 of one page, from state at[1] with output below byte at[2]. */
+function code(p: Prepared): void {
+  const { cells, freq, cum, out } = p;
+  let i = at[0]!, x = at[1]!, o = at[2]!;
+  while (i > 0) {
+    const j = cells[--i]!;
     const f = freq[j]!;
-    const limit = xMax * f;
+    const limit = X_MAX * f;
     while (x >= limit) {
-      if (p === 0) {
-        const grown = new Uint8Array(out.length * 2);
-        grown.set(out, out.length);
-        p = out.length;
-        out = outBuf = grown;
-      }
-      out[--p] = x & 0xff;
+      out[--o] = x & 0xff;
       x >>>= 8;
     }
+    // x + q (M - f) + cum = (q << S) + (x mod f) + cum: the same state, fewer dependent steps.
     const q = (x / f) | 0;
-    x = (q << S) + (x - q * f) + cum[j]!;
+    x = x + q * (M - f) + cum[j]!;
   }
-  const body = out.length - p;
-  const result = new Uint8Array(head.length + 4 + body);
+  at[0] = i;
+  at[1] = x;
+  at[2] = o;
+}
+
+/** Two pages' rANS steps in one loop, until either runs out: two independent chains keep the divider busy. */
+function codePair(a: Prepared, b: Prepared): void {
+  const ca = a.cells, fa = a.freq, ua = a.cum, oa = a.out;
+  const cb = b.cells, fb = b.freq, ub = b.cum, ob = b.out;
+  let ia = at[0]!, xa = at[1]!, pa = at[2]!, ib = at[3]!, xb = at[4]!, pb = at[5]!;
+  while (ia > 0 && ib > 0) {
+    const ja = ca[--ia]!, jb = cb[--ib]!;
+    const ga = fa[ja]!, gb = fb[jb]!;
+    const la = X_MAX * ga, lb = X_MAX * gb;
+    while (xa >= la) {
+      oa[--pa] = xa & 0xff;
+      xa >>>= 8;
+    }
+    while (xb >= lb) {
+      ob[--pb] = xb & 0xff;
+      xb >>>= 8;
+    }
+    const qa = (xa / ga) | 0, qb = (xb / gb) | 0;
+    xa = xa + qa * (M - ga) + ua[ja]!;
+    xb = xb + qb * (M - gb) + ub[jb]!;
+  }
+  at.set([ia, xa, pa, ib, xb, pb]);
+}
+
+/** The stream: header, final state (little-endian), the rANS bytes from `o` on. */
+function assemble(p: Prepared, x: number, o: number): Uint8Array {
+  const { head, out } = p;
+  const result = new Uint8Array(head.length + 4 + out.length - o);
   result.set(head);
   result[head.length] = x & 0xff;
   result[head.length + 1] = (x >>> 8) & 0xff;
   result[head.length + 2] = (x >>> 16) & 0xff;
   result[head.length + 3] = x >>> 24;
-  result.set(out.subarray(p), head.length + 4);
+  result.set(out.subarray(o), head.length + 4);
   return result;
+}
+
+function encodeOne(p: Prepared): Uint8Array {
+  at[0] = p.n;
+  at[1] = L;
+  at[2] = p.out.length;
+  code(p);
+  return assemble(p, at[1]!, at[2]!);
+}
+
+function encode(data: Uint8Array): Uint8Array {
+  const p = prepare(data, lanes[0]);
+  return p instanceof Uint8Array ? p : encodeOne(p);
+}
+
+function encodePair(a: Prepared, b: Prepared): [Uint8Array, Uint8Array] {
+  at.set([a.n, L, a.out.length, b.n, L, b.out.length]);
+  codePair(a, b);
+  const rest = at.slice(3);
+  code(a);
+  const ra = assemble(a, at[1]!, at[2]!);
+  at.set(rest);
+  code(b);
+  return [ra, assemble(b, at[1]!, at[2]!)];
+}
+
+/** `qualrans` streams of several pages, each byte for byte what the codec's encode gives. */
+export function encodeQualPages(pages: readonly Uint8Array[]): Uint8Array[] {
+  const res: Uint8Array[] = new Array<Uint8Array>(pages.length);
+  let held: Prepared | undefined, heldAt = 0;
+  for (let i = 0; i < pages.length; i++) {
+    const p = prepare(pages[i]!, lanes[held ? 1 : 0]);
+    if (p instanceof Uint8Array) res[i] = p;
+    else if (!held) (held = p), (heldAt = i);
+    else {
+      [res[heldAt], res[i]] = encodePair(held, p);
+      held = undefined;
+    }
+  }
+  if (held) res[heldAt] = encodeOne(held);
+  return res;
 }
 
 function decode(data: Uint8Array): Uint8Array {

@@ -11,8 +11,8 @@ import { Dataset, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGe
 import { open } from '../open.js';
 import type { Header } from '../header.js';
 import { ensureCodecs } from '../codecs/index.js';
-import { ChunkColumns } from './columns.js';
-import { ChunkEncoder } from './encode-task.js';
+import { BufferPool, ChunkColumns, type ColumnSizes } from './columns.js';
+import { ChunkEncoder, type EncodedJob } from './encode-task.js';
 import { MATES_RELATIVE } from './mates.js';
 import { dropTags, illumina8, parseLossy, tagCodes } from './lossy.js';
 import { FORMAT, FORMAT_VERSION, pafSchema } from './schema.js';
@@ -92,18 +92,23 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   });
   const names = header.names;
   const index = new Map<number, IndexRow[]>();
-  let cols = new ChunkColumns(groupTarget);
+  // Column buffers come back from the encoder and are reused for later chunks.
+  const buffers = new BufferPool();
+  let cols = new ChunkColumns(groupTarget, undefined, buffers);
+  let sizes: ColumnSizes | undefined;
   let refId = -2;
   let records = 0, chunks = 0, bytesWritten = 0;
 
   // Chunks are encoded in the worker pool (when running compiled) while the next ones are
   // built; they are stored in input order as they come back.
   const encoder = new ChunkEncoder(ctx.host);
-  const inflight: { done: Promise<EncodedChunk>; put(enc: EncodedChunk): Promise<void> }[] = [];
+  const inflight: { done: Promise<EncodedJob>; put(enc: EncodedChunk): Promise<void> }[] = [];
   const drain = async (keep: number): Promise<void> => {
     while (inflight.length > keep) {
       const job = inflight.shift()!;
-      await job.put(await job.done);
+      const enc = await job.done;
+      buffers.put(enc.spare);
+      await job.put(enc);
     }
   };
 
@@ -138,8 +143,11 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
         ctx.progress?.update(records, undefined, `${records} alignments`);
       },
     });
-    cols = new ChunkColumns(groupTarget);
+    // The next chunk starts with buffers as large as the largest chunk's so far (no regrowth),
+    // taken after the drain so the buffers of the chunks just stored are free again.
+    sizes = cols.sizes(sizes);
     await drain(encoder.parallel);
+    cols = new ChunkColumns(groupTarget, sizes, buffers);
   };
 
   try {
