@@ -10,7 +10,8 @@ export const FORMAT_VERSION = '1';
 
 export const pafSchema = defineSchema(
   {
-    name: t.string().codec('zstd:5'),
+    // Read names as tokens against the previous name (name-tok.ts); chunks before it: zstd:5.
+    name: t.string().codec('nametok'),
     flag: t.uint16().codec('zstd:3'),
     // Sorted positions: deltas are small non-negative numbers, a byte each before zstd.
     pos: t.int32().codec('delta|zigzag|varint|zstd:3'),
@@ -25,11 +26,11 @@ export const pafSchema = defineSchema(
     tlen: t.int32().codec('zigzag|varint|zstd:3'),
     // Base letters (=ACMGRSVTWYHKDBN). Letters, not 2-bit codes: zstd finds the overlaps of
     // sorted reads as byte matches (measured in docs/formats/paf.md).
-    seq: t.bytes().codec('zstd:6').lengthCodec('varint|zstd:3'),
+    seq: t.bytes().codec('zstd:5').lengthCodec('varint|zstd:3'),
     // Phred values, static context model + rANS; a read without qualities stores l_seq bytes of 0xff.
     qual: t.bytes().codec('qualrans').lengthCodec('varint|zstd:3'),
     // BAM aux bytes, in order (duplicate and unknown tags kept), regrouped per tag and type.
-    aux: t.bytes().codec('auxsplit|zstd:5').lengthCodec('varint|zstd:3'),
+    aux: t.bytes().codec('auxsplit|zstd:4').lengthCodec('varint|zstd:3'),
   },
   { name: 'paf-alignments' },
 );
