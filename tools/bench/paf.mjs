@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createHost, parseRegion, withMetrics } from '@genolake/core';
 import * as paf from '@genolake/paf';
 import { benchData, root } from './data.mjs';
+import { hyperfine } from './hyperfine.mjs';
 
 const { dir, size } = benchData(process.argv[2]);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -35,10 +36,12 @@ function timed(cmd, args) {
   return { wall, rss: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1] ?? 0), out: r.stdout.toString() };
 }
 
+/** Median wall of `runs` runs (hyperfine, from its own process) and the peak RSS of one more run. */
 function repeat(cmd, args, runs = RUNS) {
-  timed(cmd, args); // warm-up
-  const rs = Array.from({ length: runs }, () => timed(cmd, args));
-  return { wall: median(rs.map((r) => r.wall)), rss: Math.max(...rs.map((r) => r.rss)), out: rs[0].out };
+  const first = timed(cmd, args); // the RSS and the output
+  const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const wall = hyperfine([cmd, ...args].map(quote).join(' '), { runs, cwd: dir });
+  return { wall, rss: first.rss, out: first.out };
 }
 
 function duBytes(p) {

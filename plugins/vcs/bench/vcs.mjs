@@ -17,6 +17,7 @@ import { createHost, FsStore, parseRegion, withMetrics } from '@genolake/core';
 import { fileSource } from '@genolake/bgzf-tabix';
 import { convertVariants, runQuery, VariantsHandle } from '@genolake/vcs';
 import { benchData, root } from '../../../tools/bench/data.mjs';
+import { hyperfine } from '../../../tools/bench/hyperfine.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : dflt; };
 const size = process.argv.slice(2).find((a) => a === 'small' || a === 'large') ?? process.env.BENCH_SIZE ?? 'small';
@@ -36,22 +37,12 @@ const sizeOf = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((a, e) 
 const dataBytes = (p) => readdirSync(p).filter((e) => e.startsWith('contig=')).reduce((a, e) => a + sizeOf(join(p, e)), 0);
 const log = (m) => process.stderr.write(`[vcs bench] ${m}\n`);
 
-/**
- * Median wall ms of a shell command (one warm-up). `/usr/bin/time` is not in the timed runs (it
- * added 30-120 ms per run here); with `rss` one more run measures the peak RSS (KB).
- */
+/** Median wall ms of a shell command (hyperfine: one warm-up, `runs` runs); with `rss` one more run measures the peak RSS (KB). */
 function timeShell(cmd, runs = RUNS, rss = false) {
-  spawnSync('bash', ['-c', cmd]);
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = process.hrtime.bigint();
-    const r = spawnSync('bash', ['-c', cmd], { maxBuffer: 1 << 30 });
-    if (r.status) throw new Error(`${cmd}: ${r.stderr}`);
-    t.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
+  const ms = hyperfine(cmd.replace(/ > \/dev\/null$/, ''), { runs });
   let rssKB = 0;
   if (rss) rssKB = Number(spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', cmd]).stderr.toString().trim().split('\n').pop());
-  return { ms: median(t), rssKB };
+  return { ms, rssKB };
 }
 
 async function timeIn(f, runs = RUNS) {
