@@ -152,7 +152,7 @@ async function readCells(sel: Selection, columns: readonly OutColumn[]): Promise
   const first = rows[0]!, end = rows[rows.length - 1]! + 1;
   const samples = [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))];
   await part.openBatches(samples);
-  await part.prefetch(g, columns.filter((c) => c.sample === undefined).map((c) => c.field.column), samples, [...new Set(columns.filter((c) => c.sample !== undefined).map((c) => c.field.column))]);
+  await part.prefetch(g, columns.filter((c) => c.sample === undefined).map((c) => c.field.column), samples, [...new Set(columns.filter((c) => c.sample !== undefined).map((c) => c.field.column))], { start: first, end });
   const siteData = new Map<string, Promise<ArrayLike<unknown> | undefined>>();
   const fmtData = new Map<string, Promise<(ArrayLike<unknown> | undefined)[]>>();
   for (const c of columns) {

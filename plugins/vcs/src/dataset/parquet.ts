@@ -24,6 +24,8 @@ export interface WriteOptions {
   rowGroupSize: number;
   /** zstd level (default 3). */
   level?: number;
+  /** Uncompressed bytes per data page (hyparquet-writer's default 1 MiB). */
+  pageSize?: number;
 }
 
 export function writeParquet(host: Host, columns: ParquetColumn[], o: WriteOptions): Uint8Array {
@@ -34,6 +36,7 @@ export function writeParquet(host: Host, columns: ParquetColumn[], o: WriteOptio
     codec: 'ZSTD',
     compressors: { ZSTD: (b: Uint8Array) => zstd.encode(b, { type: 'bytes', param }) },
     rowGroupSize: o.rowGroupSize,
+    ...(o.pageSize ? { pageSize: o.pageSize } : {}),
     statistics: true,
     createdBy: '@genolake/vcs 0.1.0',
   });

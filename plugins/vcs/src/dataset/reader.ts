@@ -114,11 +114,17 @@ export class Part {
    * Fetches ahead, one ranged get per file where the chunks lie close: the site `columns` and,
    * for the listed samples, the matrix columns of their groups for FORMAT `keys` (all when absent), in group `g`.
    */
-  async prefetch(g: number, columns: Iterable<string>, samples: readonly number[] = [], keys?: readonly string[]): Promise<void> {
+  async prefetch(g: number, columns: Iterable<string>, samples: readonly number[] = [], keys?: readonly string[], rows?: { start: number; end: number }): Promise<void> {
     const jobs = [this.sites.prefetch(columns, g)];
     for (const b of this.batches) {
       if (!samples.some((s) => s >= b.from && s < b.to)) continue;
-      jobs.push(b.file.open().then(() => b.file.prefetch([...this.columnsOf(b, samples, keys), ...(b.file.has('_format') ? ['_format'] : [])], g)));
+      jobs.push(b.file.open().then(() => {
+        const cols = [...this.columnsOf(b, samples, keys), ...(b.file.has('_format') ? ['_format'] : [])];
+        // a few rows of a large row group (a region query): only the matrix pages holding them
+        const span = b.file.groups[g];
+        if (rows && span && (rows.end - rows.start) * 4 < span.rows) return b.file.prefetchRows(cols, g, rows.start, rows.end);
+        return b.file.prefetch(cols, g);
+      }));
     }
     await Promise.all(jobs);
   }
@@ -360,7 +366,7 @@ export class VcsDataset {
     const first = rows[0]!, end = rows[rows.length - 1]! + 1;
     const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
     await part.openBatches(wanted);
-    await part.prefetch(g, siteCols, wanted);
+    await part.prefetch(g, siteCols, wanted, undefined, { start: first, end });
     const keys = new Set<string>();
     for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
     const [siteData, vals] = await Promise.all([
@@ -387,7 +393,7 @@ export class VcsDataset {
     const first = rows[0]!, end = rows[rows.length - 1]! + 1;
     const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
     await part.openBatches(wanted);
-    await part.prefetch(g, siteCols, wanted);
+    await part.prefetch(g, siteCols, wanted, undefined, { start: first, end });
     const keys = new Set<string>();
     for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
     const [siteData, cells] = await Promise.all([

@@ -34,6 +34,13 @@ function positiveInt(v: unknown, what: string, dflt: number): number {
  * batch cost more in garbage collection (marker-major synth convert 3.9 s at 4,096, 2.7 s at 256).
  */
 const BATCH_VALUES = 2_000_000;
+
+/**
+ * Data page size of the sample-batch files: a region query reads only the pages holding its rows
+ * (offset index). At 64 KiB a page holds ~320-640 rows of a 100-sample group; measured on
+ * 1,000 samples × 20,000 sites: +0.2% bytes against 1 MiB pages (32 KiB: +0.7%).
+ */
+const MATRIX_PAGE_BYTES = 64 * 1024;
 export const batchSize = (samples: number): number => Math.max(8, Math.min(256, Math.floor(BATCH_VALUES / Math.max(1, 4 * samples))));
 
 /** Encodes records as they arrive (their parsed sample values are dropped at once). */
@@ -201,7 +208,7 @@ export async function writeSamples(ctx: ConvertContext, tx: Transaction, rows: (
     const mine = groups.flatMap(([b, local], index) => (b === bi ? [{ index, local }] : []));
     const cols: ParquetColumn[] = sampleColumns(rows, mine);
     if (formats) cols.push({ name: '_format', type: 'STRING', data: rows.map((r) => (r?.site.format.length ? r.site.format.join(':') : null)), statistics: false });
-    const data = writeParquet(ctx.host, cols, { rowGroupSize: o.set.rowGroupSize, level: o.set.level });
+    const data = writeParquet(ctx.host, cols, { rowGroupSize: o.set.rowGroupSize, level: o.set.level, pageSize: MATRIX_PAGE_BYTES });
     const b = o.sampleBase + from;
     await tx.putChunk(`${base}${tag}.samples-${String(b).padStart(5, '0')}.parquet`, data, {
       partition: contig, records: rows.length, region, provenance: o.provenance, columnsOf: siteKey,

@@ -6,7 +6,7 @@
  * query cost. Statistics come from the footer: typed columns only (see query/prune.ts).
  */
 import type { Host, ObjectStore } from '@genolake/core';
-import { parquetMetadataAsync, parquetScan, type AsyncBuffer, type FileMetaData, type ParquetScan } from 'hyparquet';
+import { parquetMetadataAsync, parquetScan, readOffsetIndex, type AsyncBuffer, type FileMetaData, type OffsetIndex, type ParquetScan } from 'hyparquet';
 import { decompressors, storeBuffer } from '../dataset/parquet.js';
 import type { ColumnData, ColumnStats } from './source.js';
 
@@ -64,6 +64,64 @@ export class ParquetFile {
     this.blocks.push({ group: g, start: lo, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
   }
 
+  /**
+   * For a row range much smaller than row group `g`: fetches only the pages of `columns` that
+   * hold rows [start, end) (plus dictionary pages), found in the columns' offset indexes (one
+   * ranged get for all of them), coalesced into few ranged gets. Columns of one page, or
+   * without an offset index, are fetched whole as by prefetch().
+   */
+  async prefetchRows(columns: Iterable<string>, g: number, start: number, end: number): Promise<void> {
+    this.blocks = this.blocks.filter((b) => b.group === g);
+    const span = this.groups[g]!;
+    const whole: string[] = [];
+    const paged: { column: string; i: number }[] = [];
+    for (const column of columns) {
+      const i = this.columns.get(column);
+      if (i === undefined) continue;
+      const m = this.metadata.row_groups[g]!.columns[i]!;
+      if (this.pages(column, g) > 1 && m.offset_index_offset !== undefined && m.offset_index_length) paged.push({ column, i });
+      else whole.push(column);
+    }
+    const jobs: Promise<void>[] = [this.prefetch(whole, g)];
+    if (paged.length) {
+      jobs.push((async () => {
+        const chunks = paged.map(({ i }) => this.metadata.row_groups[g]!.columns[i]!);
+        const lo = Math.min(...chunks.map((c) => Number(c.offset_index_offset)));
+        const hi = Math.max(...chunks.map((c) => Number(c.offset_index_offset) + c.offset_index_length!));
+        const idx = await this.get(lo, hi - lo);
+        this.blocks.push({ group: g, start: lo, bytes: idx });
+        const ranges: [number, number][] = [];
+        const first = start - span.start, last = end - span.start;
+        for (const c of chunks) {
+          const at = Number(c.offset_index_offset) - lo;
+          const index: OffsetIndex = readOffsetIndex({ view: new DataView(idx, at, c.offset_index_length!), offset: 0 });
+          const locs = index.page_locations;
+          const meta = c.meta_data!;
+          if (meta.dictionary_page_offset) ranges.push([Number(meta.dictionary_page_offset), Number(meta.data_page_offset)]);
+          for (let k = 0; k < locs.length; k++) {
+            const rowsFrom = Number(locs[k]!.first_row_index);
+            const rowsTo = k + 1 < locs.length ? Number(locs[k + 1]!.first_row_index) : span.rows;
+            if (rowsTo > first && rowsFrom < last) ranges.push([Number(locs[k]!.offset), Number(locs[k]!.offset) + locs[k]!.compressed_page_size]);
+          }
+        }
+        ranges.sort((a, b) => a[0] - b[0]);
+        const merged: [number, number][] = [];
+        for (const r of ranges) {
+          const prev = merged[merged.length - 1];
+          if (prev && r[0] <= prev[1] + 65536) prev[1] = Math.max(prev[1], r[1]);
+          else merged.push([r[0], r[1]]);
+        }
+        await Promise.all(merged.map(async ([a, b]) => { this.blocks.push({ group: g, start: a, bytes: await this.get(a, b - a) }); }));
+      })());
+    }
+    await Promise.all(jobs);
+  }
+
+  private async get(offset: number, length: number): Promise<ArrayBuffer> {
+    const b = await this.store.get(this.key, { range: { offset, length }, ...(this.signal ? { signal: this.signal } : {}) });
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+
   open(): Promise<void> {
     this.opened ??= (async () => {
       this.metadata = await parquetMetadataAsync(this.buffer, { initialFetchSize: Math.min(this.size, FOOTER_FETCH) });
@@ -106,11 +164,18 @@ export class ParquetFile {
     return { offset: Number(m.dictionary_page_offset || m.data_page_offset), length: Number(m.total_compressed_size) };
   }
 
-  /** Data pages of a column chunk, from the footer's encoding stats (1 when not recorded). */
+  /**
+   * Data pages of a column chunk, from the footer's encoding stats; without them, 2 when the
+   * chunk has an offset index (hyparquet-writer writes one only for several pages), else 1.
+   */
   pages(column: string, g: number): number {
     const i = this.columns.get(column);
-    const stats = i === undefined ? undefined : this.metadata.row_groups[g]!.columns[i]!.meta_data!.encoding_stats;
-    return stats?.filter((e) => e.page_type !== 'DICTIONARY_PAGE').reduce((a, e) => a + e.count, 0) || 1;
+    if (i === undefined) return 1;
+    const chunk = this.metadata.row_groups[g]!.columns[i]!;
+    const stats = chunk.meta_data!.encoding_stats;
+    const counted = stats?.filter((e) => e.page_type !== 'DICTIONARY_PAGE').reduce((a, e) => a + e.count, 0);
+    if (counted) return counted;
+    return chunk.offset_index_offset !== undefined && chunk.offset_index_length ? 2 : 1;
   }
 
   private scan(paged: boolean): Promise<ParquetScan> {
