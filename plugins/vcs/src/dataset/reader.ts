@@ -206,22 +206,16 @@ export class Part {
 
   /** The FORMAT values of `samples` for rows [start, end), as records hold them, plus each row's FORMAT keys from added batches. */
   async values(keys: readonly string[], samples: readonly number[], g: number, start: number, end: number): Promise<{ value: (row: number, key: string, s: number) => Value; extraKeys: (row: number) => string[] }> {
-    const per = new Map<string, Map<number, { cells: Cells[]; at: number }>>();
-    await Promise.all(keys.map(async (k) => per.set(k, await this.matrices(k, samples, g, start, end))));
-    const extra: (ColumnData | undefined)[] = await Promise.all(this.batches.map((b) => (b.file.has('_format') ? b.file.read('_format', g, start, end) : undefined)));
-    const gt = [...(per.get('GT')?.values() ?? [])];
+    const c = await this.cellsOf(keys, samples, g, start, end);
     return {
       value: (row, key, s) => {
-        const x = per.get(key)?.get(s);
+        const x = c.per.get(key)?.get(s);
         if (x && x.cells[row]!.present) return x.cells[row]!.value(x.at);
-        if (key !== 'GT') return null;
         // no GT for this sample here (added batch without the site, or a part of later sites):
         // missing with the ploidy of the samples that have one, as bcftools merge writes
-        let p = 0;
-        for (const c of gt) if (c.cells[row]!.present && c.cells[row]!.ploidy > p) p = c.cells[row]!.ploidy;
-        return p ? missingGt(p) : null;
+        return key === 'GT' ? c.missingGt(row) : null;
       },
-      extraKeys: (row) => [...new Set(extra.flatMap((c) => (c && c[row] ? String(c[row]).split(':') : [])))],
+      extraKeys: c.extraKeys,
     };
   }
 
@@ -360,8 +354,8 @@ export class VcsDataset {
     }
   }
 
-  /** The records of a selection, with the values of the `wanted` samples. */
-  async records(sel: Selection, wanted: readonly number[]): Promise<VcfRecord[]> {
+  /** The site columns of a selection's rows and the FORMAT keys of its wanted samples' batches (their pages fetched ahead). */
+  private async rowData(sel: Selection, wanted: readonly number[]): Promise<{ first: number; end: number; siteCols: string[]; siteData: (ColumnData | undefined)[]; keys: string[] }> {
     const { part, group: g, rows } = sel;
     const first = rows[0]!, end = rows[rows.length - 1]! + 1;
     const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
@@ -369,12 +363,16 @@ export class VcsDataset {
     await part.prefetch(g, siteCols, wanted, undefined, { start: first, end });
     const keys = new Set<string>();
     for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
-    const [siteData, vals] = await Promise.all([
-      Promise.all(siteCols.map((c) => part.site(c, g, first, end))),
-      part.values([...keys], wanted, g, first, end),
-    ]);
+    const siteData = await Promise.all(siteCols.map((c) => part.site(c, g, first, end)));
+    return { first, end, siteCols, siteData, keys: [...keys] };
+  }
+
+  /** The records of a selection, with the values of the `wanted` samples. */
+  async records(sel: Selection, wanted: readonly number[]): Promise<VcfRecord[]> {
+    const { first, end, siteCols, siteData, keys } = await this.rowData(sel, wanted);
+    const vals = await sel.part.values(keys, wanted, sel.group, first, end);
     const out: VcfRecord[] = [];
-    for (const r of rows) {
+    for (const r of sel.rows) {
       const i = r - first;
       const site: Record<string, unknown> = {};
       for (let k = 0; k < siteCols.length; k++) site[siteCols[k]!] = siteData[k]![i];
@@ -389,17 +387,9 @@ export class VcsDataset {
    * the matrix cells: no record values, no per-sample strings.
    */
   async writeLines(sel: Selection, wanted: readonly number[], columns: readonly number[] | undefined, out: ByteOut, drain?: () => Promise<void>, updateInfo = false): Promise<void> {
-    const { part, group: g, rows } = sel;
-    const first = rows[0]!, end = rows[rows.length - 1]! + 1;
-    const siteCols = [...SITE_COLUMNS, ...[...part.sites.columns.keys()].filter((c) => c.startsWith('INFO_'))].filter((c) => part.sites.has(c));
-    await part.openBatches(wanted);
-    await part.prefetch(g, siteCols, wanted, undefined, { start: first, end });
-    const keys = new Set<string>();
-    for (const b of part.batches) if (wanted.some((s) => s >= b.from && s < b.to)) for (const k of part.keysOf(b)) keys.add(k);
-    const [siteData, cells] = await Promise.all([
-      Promise.all(siteCols.map((c) => part.site(c, g, first, end))),
-      part.cellsOf([...keys], wanted, g, first, end),
-    ]);
+    const { first, end, siteCols, siteData, keys } = await this.rowData(sel, wanted);
+    const cells = await sel.part.cellsOf(keys, wanted, sel.group, first, end);
+    const rows = sel.rows;
     const nSamples = columns ? columns.length : this.header.samples.length;
     const none: number[] = [];
     // per key, the cells of each printed sample by column (built once per selection, not per row)
