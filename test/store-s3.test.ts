@@ -53,7 +53,7 @@ describe.skipIf(!CI && !cephInstalled())('S3 store on Ceph radosgw', () => {
     });
     await admin.send(new sdk.CreateBucketCommand({ Bucket: BUCKET }));
     admin.destroy();
-  }, 240_000);
+  }, 320_000);
   afterAll(async () => {
     await ceph?.stop();
   });

@@ -61,11 +61,19 @@ OSD_ID=$(/usr/bin/python3 $B/ceph -c "$CONF" osd new "$OSD_UUID")
 $B/ceph-osd -c "$CONF" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >/dev/null 2>&1
 $B/ceph-osd -c "$CONF" -i "$OSD_ID" -f >"$RUN/log/osd.out" 2>&1 & echo $! > "$RUN/osd.pid"
 $B/radosgw -c "$CONF" -n client.rgw.a -f >"$RUN/log/rgw.out" 2>&1 & echo $! > "$RUN/rgw.pid"
-for i in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$RGW_PORT) 2>/dev/null && break; sleep 0.1; done
+# An OSD that exited never serves rgw's pools: fail at once so the caller can start afresh.
+# ("wrong fsid" in osd.out is normal at first boot; it is not a failure.)
+osd_failed() { ! kill -0 "$(cat "$RUN/osd.pid")" 2>/dev/null; }
+for i in $(seq 1 600); do
+  (exec 3<>/dev/tcp/127.0.0.1/$RGW_PORT) 2>/dev/null && break
+  if osd_failed; then echo "ceph-osd failed to join the cluster; see $RUN/log/osd.out" >&2; exit 1; fi
+  sleep 0.1
+done
 # Under CPU contention (parallel test files on 2 cores) radosgw-admin has been seen to hang
 # while rgw still creates its pools: bound each try and retry.
 ok=
 for try in 1 2 3 4; do
+  if osd_failed; then echo "ceph-osd failed to join the cluster; see $RUN/log/osd.out" >&2; exit 1; fi
   if timeout 30 $B/radosgw-admin -c "$CONF" user create --uid=emu --display-name=emu --access-key="$AK" --secret="$SK" >/dev/null 2>"$RUN/log/admin.err" \
      || timeout 30 $B/radosgw-admin -c "$CONF" user info --uid=emu >/dev/null 2>>"$RUN/log/admin.err"; then ok=1; break; fi
   sleep 1
