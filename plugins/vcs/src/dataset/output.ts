@@ -21,6 +21,9 @@ import { VcsDataset, type ScanOptions, type Selection } from './reader.js';
 
 export const OUTPUT_FORMATS = ['vcf', 'vcf.gz', 'tsv', 'jsonl', 'arrow', 'parquet'];
 
+/** Cells of table output built at once: rows per batch = this / columns. */
+const TABLE_CELLS = 2_000_000;
+
 export interface RunQueryInput {
   host: Host;
   store: ObjectStore;
@@ -135,7 +138,12 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
   for await (const sel of ds.select(input.store, input.host, scan)) {
     if (n >= limit) break;
     const take = limited(sel, limit - n);
-    await w.write(await readCells(take, columns), take.rows.length);
+    // at most ~2M cells in memory at once (a row group × every sample's column would be 10M+)
+    const step = Math.max(1, Math.floor(TABLE_CELLS / Math.max(1, columns.length)));
+    for (let i = 0; i < take.rows.length; i += step) {
+      const slice = step >= take.rows.length ? take : { ...take, rows: take.rows.slice(i, i + step) };
+      await w.write(await readCells(slice, columns), slice.rows.length);
+    }
     n += take.rows.length;
   }
   await w.end();
