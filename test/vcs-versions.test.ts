@@ -154,6 +154,15 @@ describe.skipIf(!hasBcftools)('vcs versions', () => {
     await h.query({ regions: [parseRegion(reg)], samples: ['all'], fields: ['POS', 'FORMAT/DP'] }, sink, 'tsv');
     expect(sink.text().trim().split('\n')[1]!.split('\t')[0]).toBe(rows[0]![1]);
     await expect(h.marker(rows[0]![0]!, Number(rows[0]![1]), { keys: ['GQ'] })).rejects.toThrow(/GQ is not in the markers objects/);
+    // Float values come back as numbers with the decimals of the VCF (float32 shortest form)
+    const gq = await memoryDataset(f, { ...opts, layout: 'marker-major', markerKeys: 'GT,GQ' });
+    const hg = await VariantsHandle.open(gq.store, gq.host);
+    for (const r of picks) {
+      const [chrom, pos] = [r[0]!, Number(r[1])];
+      const want = spawnSync(BCFTOOLS, ['query', '-r', `${chrom}:${pos}-${pos}`, '-i', `POS=${pos}`, '-f', '[%GQ\t]\n', f]).stdout.toString('latin1').trim().split('\n')[0]!.split('\t');
+      const got = (await hg.marker(chrom, pos, { keys: ['GQ'] }))[0]!.values.get('GQ')!;
+      expect(got, `${chrom}:${pos} GQ`).toEqual(want.map((t) => (t === '.' ? null : Number(t))));
+    }
     const plain = await memoryDataset(f, opts);
     await expect((await VariantsHandle.open(plain.store, plain.host)).marker(rows[0]![0]!, Number(rows[0]![1]))).rejects.toThrow(/no markers objects/);
   });

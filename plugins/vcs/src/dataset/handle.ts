@@ -12,6 +12,7 @@ import { InvalidArgumentError, type ByteSink, type Host, type ObjectStore, type 
 import { readMarkers, type MarkersExtra, type PageCache } from './markers.js';
 import { runQuery } from './output.js';
 import { VcsDataset } from './reader.js';
+import type { Value } from '../record/record.js';
 
 /** One site's values for all (or the chosen) samples. */
 export interface MarkerValues {
@@ -22,12 +23,38 @@ export interface MarkerValues {
   alt: string;
   /** Sample names, in the order of each key's values. */
   samples: string[];
-  /** Per key, one value per sample as queries read it (numbers for scalar Integer/Float, GT as text, null when missing). */
+  /** Per key, one value per sample: Integer/Float a number (an array when the sample has several), GT and strings as text, a set Flag true, null when missing. */
   values: Map<string, unknown[]>;
+}
+
+const SHORT = new Map<number, number>();
+/** The shortest decimal that is the same float32 (VCF floats are float32: 0.02, not 0.019999999552965164). */
+function shortest(x: number): number {
+  if (Number.isInteger(x) || !Number.isFinite(x)) return x;
+  let y = SHORT.get(x);
+  if (y === undefined) {
+    y = x;
+    for (let p = 1; p <= 9; p++) {
+      const d = Number(x.toPrecision(p));
+      if (Math.fround(d) === x) { y = d; break; }
+    }
+    if (SHORT.size >= 1 << 16) SHORT.clear();
+    SHORT.set(x, y);
+  }
+  return y;
+}
+
+/** A record value as an API value: numbers as their shortest float32 decimals, one-element vectors as their number. */
+function plain(v: Value): unknown {
+  if (!Array.isArray(v)) return v;
+  if (v.length === 1) return v[0] === null || v[0] === undefined ? null : shortest(v[0]);
+  return v.map((x) => (x === null || x === undefined ? null : shortest(x)));
 }
 
 export class VariantsHandle {
   private readonly pages = new Map<string, PageCache>();
+  private everyone?: number[];
+  private everyName?: string[];
 
   private constructor(readonly store: ObjectStore, readonly host: Host, private ds: VcsDataset) {}
 
@@ -43,6 +70,8 @@ export class VariantsHandle {
   /** Moves to the newest version (caches of objects still listed stay valid: objects never change). */
   async refresh(): Promise<void> {
     this.ds = await VcsDataset.open(this.store);
+    this.everyone = undefined;
+    this.everyName = undefined;
   }
 
   private pageCache = (key: string): PageCache => {
@@ -68,24 +97,31 @@ export class VariantsHandle {
     if (!have.length || missing.length) {
       throw new InvalidArgumentError(`${this.store.url}: ${have.length ? `FORMAT/${missing.join(', FORMAT/')} is not in the markers objects (they hold ${have.join(', ')})` : 'the dataset has no markers objects (convert with --option layout=marker-major)'}; use query()`);
     }
-    const wanted = this.ds.sampleIndexes(options.samples);
-    const names = wanted.map((s) => this.ds.header.samples[s]!);
+    const wanted = options.samples ? this.ds.sampleIndexes(options.samples) : (this.everyone ??= this.ds.sampleIndexes());
+    const names = options.samples ? wanted.map((s) => this.ds.header.samples[s]!) : (this.everyName ??= [...this.ds.header.samples]);
     const zstd = this.host.getCodec('zstd');
     const signal = options.signal;
     const out: MarkerValues[] = [];
     for (const part of this.ds.parts(this.store, this.host, { regions: [{ contig, start: pos - 1, end: pos }] })) {
       const objects = part.markers.map((m) => ({ ...(m.extra as unknown as MarkersExtra), key: m.key }));
       const found = await Promise.all(objects.map((o) => readMarkers(o, this.ds.header, (offset, length) => this.store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, [{ start: pos, end: pos }], this.pageCache(o.key))));
-      const first = found[0] ?? [];
-      first.forEach((m, row) => {
+      // which markers object holds each wanted sample, and where in it (once per part, not per key)
+      const owner = new Int32Array(wanted.length).fill(-1), local = new Int32Array(wanted.length);
+      for (let j = 0; j < wanted.length; j++) {
+        const s = wanted[j]!;
+        const k = objects.findIndex((o) => s >= o.sampleFrom && s < o.sampleTo);
+        owner[j] = k;
+        if (k >= 0) local[j] = s - objects[k]!.sampleFrom;
+      }
+      (found[0] ?? []).forEach((m, row) => {
         if (m.pos !== pos) return; // a deletion before pos that overlaps it
         const values = new Map<string, unknown[]>();
         for (const key of keys) {
-          const col = new Array<unknown>(wanted.length).fill(null);
+          const rows = found.map((f) => f[row]?.rows.get(key));
+          const col = new Array<unknown>(wanted.length);
           for (let j = 0; j < wanted.length; j++) {
-            const s = wanted[j]!;
-            const k = objects.findIndex((o) => s >= o.sampleFrom && s < o.sampleTo);
-            if (k >= 0) col[j] = found[k]![row]?.rows.get(key)?.cell(s - objects[k]!.sampleFrom) ?? null;
+            const c = owner[j]! >= 0 ? rows[owner[j]!] : undefined;
+            col[j] = c ? plain(c.value(local[j]!)) : null;
           }
           values.set(key, col);
         }
