@@ -21,7 +21,7 @@ import { VcsDataset, type ScanOptions, type Selection } from './reader.js';
 
 export const OUTPUT_FORMATS = ['vcf', 'vcf.gz', 'tsv', 'jsonl', 'arrow', 'parquet'];
 
-/** Cells of table output built at once: rows per batch = this / columns. */
+/** Cells (sample values) decoded at once for output: rows per batch = this / columns (VCF: samples × FORMAT keys). */
 const TABLE_CELLS = 2_000_000;
 
 export interface RunQueryInput {
@@ -118,7 +118,12 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult> {
     for await (const sel of ds.select(input.store, input.host, scan)) {
       if (n >= limit) break;
       const take = limited(sel, limit - n);
-      await ds.writeLines(take, wanted, subset, lines, () => w.writeBytes(lines.take()), update);
+      // slices of ≤ ~2M sample values: a row group's decoded cells of every sample would not fit (1.6 GB for 1,000 samples)
+      const step = Math.max(1, Math.floor(TABLE_CELLS / Math.max(1, wanted.length * Math.max(1, ds.formatKeys().length))));
+      for (let i = 0; i < take.rows.length; i += step) {
+        const slice = step >= take.rows.length ? take : { ...take, rows: take.rows.slice(i, i + step) };
+        await ds.writeLines(slice, wanted, subset, lines, () => w.writeBytes(lines.take()), update);
+      }
       n += take.rows.length;
     }
     await w.writeBytes(lines.take());
