@@ -9,10 +9,11 @@
  * `refresh()` moves it to the newest version.
  */
 import { InvalidArgumentError, type ByteSink, type Host, type ObjectStore, type QueryRequest, type QueryResult } from '@genolake/core';
-import { readMarkers, type MarkersExtra, type PageCache } from './markers.js';
+import { markersObjects, owners, readObjectMarkers, type PageCache } from './markers.js';
 import { runQuery } from './output.js';
 import { VcsDataset } from './reader.js';
 import type { Value } from '../record/record.js';
+import { shortestFloat32 } from '../query/output/float32.js';
 
 /** One site's values for all (or the chosen) samples. */
 export interface MarkerValues {
@@ -27,28 +28,11 @@ export interface MarkerValues {
   values: Map<string, unknown[]>;
 }
 
-const SHORT = new Map<number, number>();
-/** The shortest decimal that is the same float32 (VCF floats are float32: 0.02, not 0.019999999552965164). */
-function shortest(x: number): number {
-  if (Number.isInteger(x) || !Number.isFinite(x)) return x;
-  let y = SHORT.get(x);
-  if (y === undefined) {
-    y = x;
-    for (let p = 1; p <= 9; p++) {
-      const d = Number(x.toPrecision(p));
-      if (Math.fround(d) === x) { y = d; break; }
-    }
-    if (SHORT.size >= 1 << 16) SHORT.clear();
-    SHORT.set(x, y);
-  }
-  return y;
-}
-
 /** A record value as an API value: numbers as their shortest float32 decimals, one-element vectors as their number. */
 function plain(v: Value): unknown {
   if (!Array.isArray(v)) return v;
-  if (v.length === 1) return v[0] === null || v[0] === undefined ? null : shortest(v[0]);
-  return v.map((x) => (x === null || x === undefined ? null : shortest(x)));
+  if (v.length === 1) return v[0] === null || v[0] === undefined ? null : shortestFloat32(v[0]);
+  return v.map((x) => (x === null || x === undefined ? null : shortestFloat32(x)));
 }
 
 export class VariantsHandle {
@@ -103,16 +87,10 @@ export class VariantsHandle {
     const signal = options.signal;
     const out: MarkerValues[] = [];
     for (const part of this.ds.parts(this.store, this.host, { regions: [{ contig, start: pos - 1, end: pos }] })) {
-      const objects = part.markers.map((m) => ({ ...(m.extra as unknown as MarkersExtra), key: m.key }));
-      const found = await Promise.all(objects.map((o) => readMarkers(o, this.ds.header, (offset, length) => this.store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, [{ start: pos, end: pos }], this.pageCache(o.key))));
-      // which markers object holds each wanted sample, and where in it (once per part, not per key)
-      const owner = new Int32Array(wanted.length).fill(-1), local = new Int32Array(wanted.length);
-      for (let j = 0; j < wanted.length; j++) {
-        const s = wanted[j]!;
-        const k = objects.findIndex((o) => s >= o.sampleFrom && s < o.sampleTo);
-        owner[j] = k;
-        if (k >= 0) local[j] = s - objects[k]!.sampleFrom;
-      }
+      const objects = markersObjects(part.markers);
+      const found = await Promise.all(objects.map((o) => readObjectMarkers(this.store, o, this.ds.header, zstd, [{ start: pos, end: pos }], this.pageCache(o.key), signal)));
+      // which markers object holds each wanted sample (once per part, not per key)
+      const owner = owners(objects, wanted, keys);
       (found[0] ?? []).forEach((m, row) => {
         if (m.pos !== pos) return; // a deletion before pos that overlaps it
         const values = new Map<string, unknown[]>();
@@ -120,8 +98,9 @@ export class VariantsHandle {
           const rows = found.map((f) => f[row]?.rows.get(key));
           const col = new Array<unknown>(wanted.length);
           for (let j = 0; j < wanted.length; j++) {
-            const c = owner[j]! >= 0 ? rows[owner[j]!] : undefined;
-            col[j] = c ? plain(c.value(local[j]!)) : null;
+            const o = owner[j]!;
+            const c = o >= 0 ? rows[o] : undefined;
+            col[j] = c ? plain(c.value(wanted[j]! - objects[o]!.sampleFrom)) : null;
           }
           values.set(key, col);
         }

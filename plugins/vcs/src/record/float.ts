@@ -21,10 +21,22 @@ function exactTie(x: number): boolean {
   return d.length > 6 && d[6] === '5' && /^0*$/.test(d.slice(7));
 }
 
+/** Texts of the values formatted lately: a column repeats few distinct floats (dosages, QUAL). */
+const TEXT = new Map<number, string>();
+
 export function formatFloat(v: number): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v < 0 ? '-inf' : 'inf';
+  let t = TEXT.get(v);
+  if (t === undefined) {
+    if (TEXT.size >= 1 << 16) TEXT.clear();
+    TEXT.set(v, (t = formatFinite(v)));
+  }
+  return t;
+}
+
+function formatFinite(v: number): string {
   const neg = v < 0;
   const x = neg ? -v : v;
   let body: string;

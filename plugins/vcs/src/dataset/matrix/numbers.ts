@@ -21,18 +21,6 @@ const MIN = { 1: -128, 2: -32768, 4: -2147483648 } as const;
 const MAX = { 1: 127, 2: 32767, 4: 2147483647 } as const;
 type Width = 1 | 2 | 4;
 
-/** formatFloat of the values seen lately (a row repeats few distinct dosages); 0 and -0 are not cached (one Map key). */
-const FLOAT_TEXT = new Map<number, string>();
-function floatText(x: number): string {
-  if (x === 0) return formatFloat(x);
-  let t = FLOAT_TEXT.get(x);
-  if (t === undefined) {
-    if (FLOAT_TEXT.size >= 1 << 16) FLOAT_TEXT.clear();
-    FLOAT_TEXT.set(x, (t = formatFloat(x)));
-  }
-  return t;
-}
-
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -160,7 +148,7 @@ export class NumberRow {
       if (w === this.missing) out.byte(46);
       else if (w === this.end) return; // an empty vector prints as nothing, as get() gives []
       else if (!float) out.int(w);
-      else out.text(floatText(this.value(w)));
+      else out.text(formatFloat(this.value(w)));
       return;
     }
     const at = s * this.v;
@@ -171,7 +159,7 @@ export class NumberRow {
       if (k) out.byte(44);
       if (w === this.missing) out.byte(46);
       else if (!float) out.int(this.value(w));
-      else out.text(floatText(this.value(w)));
+      else out.text(formatFloat(this.value(w)));
     }
   }
 
