@@ -27,6 +27,8 @@ export class ParquetFile {
   /** Bytes of the footer fetch. */
   footerBytes = 0;
   private scans: { whole?: Promise<ParquetScan>; paged?: Promise<ParquetScan> } = {};
+  /** Decoded offset indexes by row group and column (prefetchRows). */
+  private readonly offsetIndexes = new Map<string, OffsetIndex>();
   /** Byte spans fetched ahead for the current row group (see prefetch). */
   private blocks: { group: number; start: number; bytes: ArrayBuffer }[] = [];
   private readonly buffer: AsyncBuffer;
@@ -60,8 +62,7 @@ export class ParquetFile {
       sum += r.length;
     }
     if (sum === 0 || hi - lo > 2 * sum + 65536) return;
-    const bytes = await this.store.get(this.key, { range: { offset: lo, length: hi - lo }, ...(this.signal ? { signal: this.signal } : {}) });
-    this.blocks.push({ group: g, start: lo, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    this.blocks.push({ group: g, start: lo, bytes: await this.get(lo, hi - lo) });
   }
 
   /**
@@ -85,28 +86,22 @@ export class ParquetFile {
     const jobs: Promise<void>[] = [this.prefetch(whole, g)];
     if (paged.length) {
       jobs.push((async () => {
-        const chunks = paged.map(({ i }) => this.metadata.row_groups[g]!.columns[i]!);
-        const lo = Math.min(...chunks.map((c) => Number(c.offset_index_offset)));
-        const hi = Math.max(...chunks.map((c) => Number(c.offset_index_offset) + c.offset_index_length!));
-        const idx = await this.get(lo, hi - lo);
-        this.blocks.push({ group: g, start: lo, bytes: idx });
-        const ranges: [number, number][] = [];
         const first = start - span.start, last = end - span.start;
-        for (const c of chunks) {
-          const at = Number(c.offset_index_offset) - lo;
-          const index: OffsetIndex = readOffsetIndex({ view: new DataView(idx, at, c.offset_index_length!), offset: 0 });
-          const locs = index.page_locations;
-          const meta = c.meta_data!;
+        const ranges: [number, number][] = [];
+        for (const { column, i } of paged) {
+          const meta = this.metadata.row_groups[g]!.columns[i]!.meta_data!;
           if (meta.dictionary_page_offset) ranges.push([Number(meta.dictionary_page_offset), Number(meta.data_page_offset)]);
+          const locs = (await this.offsetIndex(column, g, paged)).page_locations;
           for (let k = 0; k < locs.length; k++) {
             const rowsFrom = Number(locs[k]!.first_row_index);
             const rowsTo = k + 1 < locs.length ? Number(locs[k + 1]!.first_row_index) : span.rows;
             if (rowsTo > first && rowsFrom < last) ranges.push([Number(locs[k]!.offset), Number(locs[k]!.offset) + locs[k]!.compressed_page_size]);
           }
         }
-        ranges.sort((a, b) => a[0] - b[0]);
+        // pages an earlier range of this group already fetched (the next slice of a region) are not fetched again
+        const todo = ranges.filter(([a, b]) => !this.blocks.some((x) => a >= x.start && b <= x.start + x.bytes.byteLength)).sort((a, b) => a[0] - b[0]);
         const merged: [number, number][] = [];
-        for (const r of ranges) {
+        for (const r of todo) {
           const prev = merged[merged.length - 1];
           if (prev && r[0] <= prev[1] + 65536) prev[1] = Math.max(prev[1], r[1]);
           else merged.push([r[0], r[1]]);
@@ -115,6 +110,26 @@ export class ParquetFile {
       })());
     }
     await Promise.all(jobs);
+  }
+
+  /**
+   * The offset index of a column chunk, decoded once; the first call for row group `g` fetches
+   * the indexes of all of `together` in one ranged get (they lie side by side before the footer).
+   */
+  private async offsetIndex(column: string, g: number, together: readonly { column: string; i: number }[]): Promise<OffsetIndex> {
+    const key = `${g}\t${column}`;
+    const have = this.offsetIndexes.get(key);
+    if (have) return have;
+    const chunks = together.filter((t) => !this.offsetIndexes.has(`${g}\t${t.column}`)).map((t) => ({ column: t.column, c: this.metadata.row_groups[g]!.columns[t.i]! }));
+    const lo = Math.min(...chunks.map(({ c }) => Number(c.offset_index_offset)));
+    const hi = Math.max(...chunks.map(({ c }) => Number(c.offset_index_offset) + c.offset_index_length!));
+    const idx = await this.get(lo, hi - lo);
+    // hyparquet's paged scan reads the same indexes again through the buffer: keep the bytes as a block
+    this.blocks.push({ group: g, start: lo, bytes: idx });
+    for (const { column: name, c } of chunks) {
+      this.offsetIndexes.set(`${g}\t${name}`, readOffsetIndex({ view: new DataView(idx, Number(c.offset_index_offset) - lo, c.offset_index_length!), offset: 0 }));
+    }
+    return this.offsetIndexes.get(key)!;
   }
 
   private async get(offset: number, length: number): Promise<ArrayBuffer> {
