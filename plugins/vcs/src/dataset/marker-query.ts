@@ -9,23 +9,10 @@
 import type { Host, ObjectStore, Region } from '@genolake/core';
 import { cell, type OutColumn } from '../query/project.js';
 import type { Cell, TableWriter } from '../query/output/table-writer.js';
-import { readMarkers, type Marker, type MarkersExtra, type PageCache } from './markers.js';
+import { markersObjects, owners, readObjectMarkers, type Marker, type PageCache } from './markers.js';
 import type { Part, VcsDataset } from './reader.js';
 
 const SITE_FIELDS = new Set(['CHROM', 'POS', 'ID', 'REF', 'ALT']);
-
-/** For each wanted sample, the index of a markers object of the part holding it and every key; undefined when some sample has none. */
-function owners(objects: readonly MarkersExtra[], samples: readonly number[], keys: readonly string[]): Int32Array | undefined {
-  const usable = objects.map((o, i) => ({ o, i })).filter(({ o }) => keys.every((k) => o.keys.includes(k)));
-  const out = new Int32Array(samples.length);
-  for (let j = 0; j < samples.length; j++) {
-    const s = samples[j]!;
-    const hit = usable.find(({ o }) => s >= o.sampleFrom && s < o.sampleTo);
-    if (!hit) return undefined;
-    out[j] = hit.i;
-  }
-  return out;
-}
 
 /** Whether the marker path can answer the query (the columns and the request's shape). */
 export function markerEligible(columns: readonly OutColumn[], regions: readonly Region[] | undefined, where: unknown): boolean {
@@ -41,11 +28,11 @@ export async function markerQuery(ds: VcsDataset, store: ObjectStore, host: Host
   const samples = [...new Set(columns.flatMap((c) => (c.sample === undefined ? [] : [c.sample])))];
   const keys = [...new Set(columns.filter((c) => c.field.scope === 'format').map((c) => c.field.column))];
   const parts = ds.parts(store, host, { regions, ...(signal ? { signal } : {}) });
-  const plans: { part: Part; objects: (MarkersExtra & { key: string })[]; owner: Int32Array }[] = [];
+  const plans: { part: Part; objects: ReturnType<typeof markersObjects>; owner: Int32Array }[] = [];
   for (const part of parts) {
-    const objects = part.markers.map((m) => ({ ...(m.extra as unknown as MarkersExtra), key: m.key }));
+    const objects = markersObjects(part.markers);
     const owner = owners(objects, samples, keys);
-    if (!owner) return undefined;
+    if (owner.includes(-1)) return undefined; // some sample has no markers object here: the sample-major path
     plans.push({ part, objects, owner });
   }
   const zstd = host.getCodec('zstd');
@@ -60,7 +47,7 @@ export async function markerQuery(ds: VcsDataset, store: ObjectStore, host: Host
     const read = new Map<number, Marker[]>();
     await Promise.all([...needed].map(async (i) => {
       const o = objects[i]!;
-      read.set(i, await readMarkers(o, ds.header, (offset, length) => store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, mine, pages?.(o.key)));
+      read.set(i, await readObjectMarkers(store, o, ds.header, zstd, mine, pages?.(o.key), signal));
     }));
     const first = read.get(0)!;
     const rows = Math.min(first.length, limit - n);

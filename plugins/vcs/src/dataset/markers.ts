@@ -8,7 +8,7 @@
  * "all samples at one marker" is two bounded ranged gets: the index page, then the block(s).
  * Data written by `--add-samples` gets its own markers object (one more pair of gets).
  */
-import type { Codec } from '@genolake/core';
+import type { Codec, ObjectStore } from '@genolake/core';
 import type { Header } from '../header/header.js';
 import type { VcfRecord } from '../record/record.js';
 import { codingOf, decodeRow, encodeRow, type Cells } from './matrix/matrix.js';
@@ -95,6 +95,33 @@ export function buildMarkers(blocks: readonly Uint8Array[], sites: readonly { po
 export interface Marker { pos: number; id: string; ref: string; alt: string; rows: Map<string, Cells> }
 
 type Get = (offset: number, length: number) => Promise<Uint8Array>;
+
+/** A markers object's manifest entry: its extra fields and its key. */
+export type MarkersObject = MarkersExtra & { key: string };
+
+/** The markers objects of a part's manifest entries. */
+export function markersObjects(entries: readonly { key: string; extra?: Record<string, unknown> }[]): MarkersObject[] {
+  return entries.map((m) => ({ ...(m.extra as unknown as MarkersExtra), key: m.key }));
+}
+
+/** readMarkers on object `o` of `store` (ranged gets). */
+export function readObjectMarkers(store: ObjectStore, o: MarkersObject, header: Header, zstd: Codec, ranges: { start: number; end: number }[], pages?: PageCache, signal?: AbortSignal): Promise<Marker[]> {
+  return readMarkers(o, header, (offset, length) => store.get(o.key, { range: { offset, length }, ...(signal ? { signal } : {}) }), zstd, ranges, pages);
+}
+
+/**
+ * For each of `samples`, the index of an object holding it and every one of `keys`, or -1
+ * (a part made by add-samples where earlier samples have no markers object).
+ */
+export function owners(objects: readonly MarkersExtra[], samples: readonly number[], keys: readonly string[]): Int32Array {
+  const usable = objects.map((o, i) => ({ o, i })).filter(({ o }) => keys.every((k) => o.keys.includes(k)));
+  const out = new Int32Array(samples.length);
+  for (let j = 0; j < samples.length; j++) {
+    const s = samples[j]!;
+    out[j] = usable.find(({ o }) => s >= o.sampleFrom && s < o.sampleTo)?.i ?? -1;
+  }
+  return out;
+}
 
 /** Decoded index pages of one markers object by byte offset (a long-lived reader keeps them: VariantsHandle). */
 export type PageCache = Map<number, Float64Array>;
