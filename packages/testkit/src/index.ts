@@ -5,3 +5,4 @@ export type { ObjectStoreFactory, ObjectStoreSuiteOptions } from './object-store
 export { describeDriver, bytesSource, memorySink } from './driver.js';
 export type { DriverFixtures, DescribeDriverOptions } from './driver.js';
 export { runCommitRace } from './commit-race.js';
+export { testFiles, HTSLIB_TEST_ROOTS } from './corpus.js';

@@ -1,13 +1,13 @@
 /** Test helpers: the samtools oracle and the SAM/BAM corpus of Debian's htslib-test and pysam tests. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSource } from '@genolake/bgzf-tabix';
+import { HTSLIB_TEST_ROOTS, testFiles } from '@genolake/testkit';
 
 export const SAMTOOLS = '/usr/bin/samtools';
 export const hasSamtools = existsSync(SAMTOOLS);
-const ROOTS = ['/usr/share/htslib-test', '/usr/share/doc/python-pysam', '/usr/share/python-pysam-tests', '/usr/share/doc/samtools'];
 
 export function samtools(args: string[], input?: Uint8Array): Buffer {
   const r = spawnSync(SAMTOOLS, args, { maxBuffer: 1 << 30, ...(input ? { input } : {}) });
@@ -21,20 +21,9 @@ export function viewText(path: string, extra: string[] = []): string | undefined
   return r.status === 0 ? r.stdout.toString('latin1') : undefined;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    const st = statSync(p);
-    if (st.isDirectory()) walk(p, out);
-    else if (/\.(bam|sam|sam\.gz)$/.test(e)) out.push(p);
-  }
-}
-
-/** Every SAM/BAM file of the test packages, sorted. */
+/** Every SAM/BAM file of the test packages (and samtools' docs), sorted. */
 export function corpus(): string[] {
-  const out: string[] = [];
-  for (const r of ROOTS) if (existsSync(r)) walk(r, out);
-  return out.sort();
+  return testFiles(/\.(bam|sam|sam\.gz)$/, { roots: [...HTSLIB_TEST_ROOTS, '/usr/share/doc/samtools'] });
 }
 
 let tmp: string | undefined;

@@ -2,11 +2,12 @@
 // conversions of the VCF corpus, for a hand-encoded BCF exercising every typed-value case, and
 // broken BCF fails with the record number and byte offset.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CorruptDataError } from '@genolake/core';
+import { testFiles } from '@genolake/testkit';
 import { bgzf, fileSource, fromBytes } from '@genolake/bgzf-tabix';
 import { Reader } from '../io/reader.js';
 import { Writer } from '../io/writer.js';
@@ -37,16 +38,7 @@ async function readAll(bytes: Uint8Array): Promise<number> {
 // ---- the corpus ------------------------------------------------------------------------------
 
 function shippedBcfs(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (e.endsWith('.bcf')) out.push(p);
-    }
-  };
-  for (const r of ['/usr/share/htslib-test', '/usr/share/doc/python-pysam', '/usr/share/python-pysam-tests']) if (existsSync(r)) walk(r);
-  return out.sort().filter((f) => bcftoolsView([f]) !== undefined);
+  return testFiles(/\.bcf$/).filter((f) => bcftoolsView([f]) !== undefined);
 }
 
 /** `bcftools view` text with header lines added for undeclared contigs, INFO and FORMAT keys (BCF needs them). */
