@@ -66,4 +66,10 @@ describe.skipIf(!hasBcftools)('genolake query on vcs', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe("genolake: --where: unexpected ')' at 14: QUAL > 30 && )\n");
   });
+
+  it('an unknown sample is a usage error naming it (exit 2, one line)', async () => {
+    const r = await run(['query', ds, '--samples', 'S00001,NOPE']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^genolake: sample "NOPE" is not in the dataset \(it has \d+ samples\)\n$/);
+  });
 });

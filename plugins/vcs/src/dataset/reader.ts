@@ -13,7 +13,7 @@
  *    those column chunks, or of their pages when a chunk has several) and evaluated exactly.
  * Region overlap is htslib's: POS <= region end and END >= region start (1-based).
  */
-import { Dataset, InvalidArgumentError, NotFoundError, UnsupportedError, type ChunkEntry, type ExplainReport, type Host, type ObjectStore, type Region } from '@genolake/core';
+import { Dataset, InvalidArgumentError, UnsupportedError, type ChunkEntry, type ExplainReport, type Host, type ObjectStore, type Region } from '@genolake/core';
 import { Header } from '../header/header.js';
 import { fieldsOf, type Expr } from '../query/ast.js';
 import { evaluate } from '../query/evaluate.js';
@@ -252,7 +252,7 @@ export class VcsDataset {
     if (!names || (names.length === 1 && names[0] === 'all' && !this.header.samples.includes('all'))) return this.header.samples.map((_, i) => i);
     return names.map((n) => {
       const i = this.header.samples.indexOf(n);
-      if (i < 0) throw new NotFoundError(`sample "${n}" is not in the dataset (it has ${this.header.samples.length} samples)`);
+      if (i < 0) throw new InvalidArgumentError(`sample "${n}" is not in the dataset (it has ${this.header.samples.length} samples)`);
       return i;
     });
   }
