@@ -163,6 +163,15 @@ describe.skipIf(!hasBcftools)('vcs versions', () => {
       const got = (await hg.marker(chrom, pos, { keys: ['GQ'] }))[0]!.values.get('GQ')!;
       expect(got, `${chrom}:${pos} GQ`).toEqual(want.map((t) => (t === '.' ? null : Number(t))));
     }
+    // a subset, out of order and not contiguous, is the same values picked from all samples
+    const subset = ['S00008', 'S00002', 'S00003', 'S00009'];
+    for (const r of picks) {
+      const [chrom, pos] = [r[0]!, Number(r[1])];
+      const all = (await hg.marker(chrom, pos, { keys: ['GQ', 'GT'] }))[0]!;
+      const sub = (await hg.marker(chrom, pos, { keys: ['GQ', 'GT'], samples: subset }))[0]!;
+      expect(sub.samples).toEqual(subset);
+      for (const key of ['GQ', 'GT']) expect(sub.values.get(key), `${chrom}:${pos} ${key}`).toEqual(subset.map((n) => all.values.get(key)![all.samples.indexOf(n)]));
+    }
     const plain = await memoryDataset(f, opts);
     await expect((await VariantsHandle.open(plain.store, plain.host)).marker(rows[0]![0]!, Number(rows[0]![1]))).rejects.toThrow(/no markers objects/);
   });

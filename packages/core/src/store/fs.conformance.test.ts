@@ -11,3 +11,5 @@ async function tempStore(options: ConstructorParameters<typeof FsStore>[1] = {})
 
 describeObjectStore('FsStore', () => tempStore(), { slow: true });
 describeObjectStore('FsStore (no fsync)', () => tempStore({ fsync: false }));
+// Every read through fs/promises (the default reads small objects and ranges synchronously).
+describeObjectStore('FsStore (asynchronous reads)', () => tempStore({ fsync: false, syncReadBytes: 0 }));

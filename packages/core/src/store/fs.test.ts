@@ -225,3 +225,28 @@ describe('fs store plugin', () => {
     await expect(host.openStore('file://otherhost/x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('FsStore synchronous small reads', () => {
+  it('gives the same bytes on either side of syncReadBytes, whole and ranged', async () => {
+    const body = new Uint8Array(300_000);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 2654435761) >>> 24;
+    await new FsStore(root, { fsync: false }).put('blob', body);
+    for (const syncReadBytes of [0, 1000, 299_999, 300_000, 1 << 20]) {
+      const store = new FsStore(root, { syncReadBytes });
+      expect(Buffer.compare(await store.get('blob'), body)).toBe(0);
+      for (const [offset, length] of [[0, 1000], [999, 2], [123_456, 176_544], [299_000, 5000], [300_000, 10], [400_000, 1]] as const) {
+        const got = await store.get('blob', { range: { offset, length } });
+        expect(Buffer.compare(got, body.subarray(offset, offset + length))).toBe(0);
+      }
+    }
+  });
+
+  it('maps a missing object or a directory to NotFoundError on the synchronous path', async () => {
+    const store = new FsStore(root, { fsync: false });
+    await store.put('d/x', enc.encode('x'));
+    await expect(store.get('nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.get('nope', { range: { offset: 0, length: 1 } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.get('d', { range: { offset: 0, length: 1 } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.get('d')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatValue } from '../../record/format.js';
 import type { Value } from '../../record/record.js';
+import { shortestFloat32 } from '../../query/output/float32.js';
 import { decodeRow, encodeRow, TEXT_ROW, type Coding } from './matrix.js';
+
+/** What VariantsHandle.marker returns for a record value (the definition plain() must agree with). */
+function apiValue(v: Value): unknown {
+  if (!Array.isArray(v)) return v;
+  if (v.length === 1) return v[0] === null || v[0] === undefined ? null : shortestFloat32(v[0]);
+  return v.map((x) => (x === null || x === undefined ? null : shortestFloat32(x)));
+}
 
 /** Encode then decode; each sample's value must print as before (VCF text is the contract). */
 function roundTrip(values: Value[], coding: Coding): Uint8Array {
@@ -9,6 +17,14 @@ function roundTrip(values: Value[], coding: Coding): Uint8Array {
   const cells = decodeRow(row, values.length, coding, false);
   const float = coding === 'float';
   values.forEach((v, s) => expect(formatValue(cells.value(s), float), `sample ${s} of ${JSON.stringify(values)}`).toBe(formatValue(v, float)));
+  // API values, one at a time and as a run (from sample 1, written from out[2])
+  const run: unknown[] = [];
+  cells.plainInto(run, 2, 1, values.length - 1);
+  values.forEach((_, s) => {
+    const want = apiValue(cells.value(s));
+    expect(cells.plain(s), `plain(${s}) of ${JSON.stringify(values)}`).toEqual(want);
+    if (s > 0) expect(run[s + 1], `plainInto ${s} of ${JSON.stringify(values)}`).toEqual(want);
+  });
   return row;
 }
 
@@ -42,6 +58,15 @@ describe('sample matrices', () => {
       const scale = [100, 30000, 2e9][rnd(3)]!;
       const values: Value[] = Array.from({ length: 1 + rnd(20) }, () => (rnd(8) === 0 ? null : Array.from({ length: 1 + rnd(3) }, () => (rnd(6) === 0 ? null : rnd(scale) - Math.floor(scale / 2)))));
       roundTrip(values, 'int');
+    }
+  });
+  it('seeded random decimal floats (dosages, large magnitudes, vectors) round-trip', () => {
+    let seed = 11;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let t = 0; t < 300; t++) {
+      const e = rnd(7), big = [3, 40, 70000, 5e6][rnd(4)]!, v = 1 + rnd(2);
+      const x = (): number | null => (rnd(9) === 0 ? null : Math.fround(Math.round((rnd(2) ? 1 : -1) * rnd(big * 10 ** e)) / 10 ** e));
+      roundTrip(Array.from({ length: 1 + rnd(30) }, () => (rnd(10) === 0 ? null : Array.from({ length: v }, x))), 'float');
     }
   });
   it('text: strings, flags and missing values', () => {

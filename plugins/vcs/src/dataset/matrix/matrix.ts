@@ -46,6 +46,10 @@ export interface Cells {
   cell(s: number): unknown;
   /** The value of sample `s` as a record holds it. */
   value(s: number): Value;
+  /** The value of sample `s` for API callers (VariantsHandle.marker): numbers as their shortest float32 decimals, a one-element vector as its number. */
+  plain(s: number): unknown;
+  /** plain() of samples [from, from + count) into out[at…] (one call for a marker's whole row). */
+  plainInto(out: unknown[], at: number, from: number, count: number): void;
   /** False when the record has no value of the key in this group (a null cell). */
   readonly present: boolean;
   /** GT rows: the row's ploidy. */
@@ -63,7 +67,11 @@ function textAlleles(t: string | undefined, add: (allele: number) => void): void
 }
 
 const DOT = 46;
-const NULL_CELLS: Cells = { cell: () => null, value: () => null, present: false, ploidy: 2, text: (_s, out) => out.byte(DOT), alleles: () => undefined };
+function plainEach(this: Cells, out: unknown[], at: number, from: number, count: number): void {
+  for (let i = 0; i < count; i++) out[at + i] = this.plain(from + i);
+}
+
+const NULL_CELLS: Cells = { cell: () => null, value: () => null, plain: () => null, plainInto: (out, at, _f, count) => { out.fill(null, at, at + count); }, present: false, ploidy: 2, text: (_s, out) => out.byte(DOT), alleles: () => undefined };
 
 export function decodeRow(row: Uint8Array | null | undefined, n: number, coding: Coding, scalar: boolean): Cells {
   if (!row || row.length === 0) return NULL_CELLS;
@@ -74,7 +82,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
       return t === undefined || t === '.' ? null : t === '' ? true : t;
     };
     return {
-      value, present: true, ploidy: 2,
+      value, plain: value, plainInto: plainEach, present: true, ploidy: 2,
       text: (s, out) => { const t = parts[s]; if (t === undefined) out.byte(DOT); else out.text(t); },
       alleles: (s, add) => textAlleles(parts[s], add),
       cell: (s) => {
@@ -86,7 +94,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
   }
   if (coding === 'gt') {
     return {
-      cell: (s) => decodeGt(row, s), value: (s) => decodeGt(row, s), present: true, ploidy: row[0]!,
+      cell: (s) => decodeGt(row, s), value: (s) => decodeGt(row, s), plain: (s) => decodeGt(row, s), plainInto: plainEach, present: true, ploidy: row[0]!,
       text: (s, out) => { const t = decodeGt(row, s); if (t === null) out.byte(DOT); else out.text(t); },
       alleles: (s, add) => {
         const p = row[0]!, at = 1 + s * p;
@@ -101,7 +109,7 @@ export function decodeRow(row: Uint8Array | null | undefined, n: number, coding:
   const nums = new NumberRow(row, n);
   const float = coding === 'float';
   return {
-    value: (s) => nums.get(s), present: true, ploidy: 2,
+    value: (s) => nums.get(s), plain: (s) => nums.plain(s), plainInto: (out, at, from, count) => nums.plainInto(out, at, from, count), present: true, ploidy: 2,
     text: (s, out) => nums.text(s, out, float),
     alleles: () => undefined,
     cell: (s) => {

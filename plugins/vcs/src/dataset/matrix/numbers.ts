@@ -14,6 +14,7 @@
  */
 import type { ByteOut } from '../../io/byte-out.js';
 import { formatFloat } from '../../record/float.js';
+import { shortestFloat32 } from '../../query/output/float32.js';
 
 export const RAW_FLOAT = 0x84;
 const F_MISSING = 0x7f800001, F_END = 0x7f800002;
@@ -23,6 +24,8 @@ type Width = 1 | 2 | 4;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
+/** Per decimal scale, the shortest decimals of two-byte words (NaN = not yet computed). */
+const PLAIN = new Map<number, Float64Array>();
 
 function vectors(values: readonly unknown[]): { v: number; ok: boolean; any: boolean } {
   let v = 1, any = false;
@@ -160,6 +163,53 @@ export class NumberRow {
       if (w === this.missing) out.byte(46);
       else if (!float) out.int(this.value(w));
       else out.text(formatFloat(this.value(w)));
+    }
+  }
+
+  /** The API value of word `w` (not a sentinel): its shortest float32 decimal, memoised per scale for two-byte words. */
+  private plainWord(w: number): number {
+    if (this.raw) { u32[0] = w >>> 0; return shortestFloat32(f32[0]!); }
+    if (this.scale === 1) return w;
+    if (w < -32768 || w > 32767) return shortestFloat32(Math.fround(w / this.scale));
+    let table = PLAIN.get(this.scale);
+    if (!table) PLAIN.set(this.scale, (table = new Float64Array(65536).fill(NaN)));
+    let y = table[w + 32768]!;
+    if (y !== y) table[w + 32768] = y = shortestFloat32(Math.fround(w / this.scale));
+    return y;
+  }
+
+  /** Sample `s` for API callers: null when it has no value, a number for one element, else the elements (null = missing). */
+  plain(s: number): number | (number | null)[] | null {
+    const words = this.words, at = s * this.v;
+    const w0 = words[at]!;
+    if (this.v === 1) return w0 === this.missing ? null : w0 === this.end ? [] : this.plainWord(w0);
+    if (w0 === this.missing && words[at + 1] === this.end) return null;
+    const out: (number | null)[] = [];
+    for (let k = 0; k < this.v; k++) {
+      const w = words[at + k]!;
+      if (w === this.end) break;
+      out.push(w === this.missing ? null : this.plainWord(w));
+    }
+    return out.length === 1 ? out[0]! : out;
+  }
+
+  /** plain() of samples [from, from + count) into out[at…]; scalars of a decimal scale read the memo directly. */
+  plainInto(out: unknown[], at: number, from: number, count: number): void {
+    if (this.v !== 1 || this.raw || this.scale === 1) {
+      for (let i = 0; i < count; i++) out[at + i] = this.plain(from + i);
+      return;
+    }
+    let table = PLAIN.get(this.scale);
+    if (!table) PLAIN.set(this.scale, (table = new Float64Array(65536).fill(NaN)));
+    const words = this.words, missing = this.missing, end = this.end;
+    for (let i = 0; i < count; i++) {
+      const w = words[from + i]!;
+      if (w === missing) out[at + i] = null;
+      else if (w === end) out[at + i] = [];
+      else if (w >= -32768 && w <= 32767) {
+        const y = table[w + 32768]!;
+        out[at + i] = y === y ? y : this.plainWord(w);
+      } else out[at + i] = this.plainWord(w);
     }
   }
 
