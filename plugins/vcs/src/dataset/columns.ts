@@ -10,6 +10,7 @@ import type { FieldDef, Header } from '../header/header.js';
 import { formatValue } from '../record/format.js';
 import type { Value, VcfRecord } from '../record/record.js';
 import { codingOf, encodeRow } from './matrix/matrix.js';
+import { rowRange } from './matrix/numbers.js';
 import type { ParquetColumn } from './parquet.js';
 
 const latin1ToUtf8 = (s: string): string => (/[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
@@ -120,11 +121,14 @@ export function encodedBytes(e: EncodedRecord): number {
 
 /**
  * Matrix columns of one batch of an encoded part (`groups` indexes its groups in the record's cell
- * lists): for each matrix group and FORMAT key one BYTE_ARRAY column `<KEY>.<g>`, null where the
- * record lacks the key. Group-major order: a group's columns are adjacent, so a sample subset is
- * one short byte span.
+ * lists; `n` is a group's sample count): for each matrix group and FORMAT key one BYTE_ARRAY
+ * column `<KEY>.<g>`, null where the record lacks the key. Group-major order: a group's columns
+ * are adjacent, so a sample subset is one short byte span. Then, for each scalar number key of
+ * `scalars`, `_min:<KEY>` and `_max:<KEY>`: per row the smallest and largest value of the batch's
+ * samples (null: none has one; the type's extremes when unknown), whose Parquet statistics let a
+ * FORMAT filter skip row groups (query/prune.ts).
  */
-export function sampleColumns(rows: readonly (EncodedRecord | null)[], groups: readonly { index: number; local: number }[]): ParquetColumn[] {
+export function sampleColumns(rows: readonly (EncodedRecord | null)[], groups: readonly { index: number; local: number; n: number }[], scalars: ReadonlyMap<string, 'int' | 'float'> = new Map()): ParquetColumn[] {
   const keys = formatKeysOf(rows.flatMap((r) => (r ? [r.site] : [])));
   const cols: ParquetColumn[] = [];
   for (const { index, local } of groups) {
@@ -132,7 +136,38 @@ export function sampleColumns(rows: readonly (EncodedRecord | null)[], groups: r
       cols.push({ name: matrixColumn(key, local), type: 'BYTE_ARRAY', data: rows.map((r) => r?.cells.get(key)?.[index] ?? null), statistics: false });
     }
   }
+  for (const key of keys) {
+    const kind = scalars.get(key);
+    if (!kind) continue;
+    const lo = new Array<number | null>(rows.length), hi = new Array<number | null>(rows.length);
+    const [least, most] = kind === 'int' ? [-2147483648, 2147483647] : [-Infinity, Infinity];
+    for (let i = 0; i < rows.length; i++) {
+      const cells = rows[i]?.cells.get(key);
+      let a: number | null = null, b: number | null = null;
+      for (const { index, n } of groups) {
+        const r = rowRange(cells?.[index], n);
+        if (r === null) continue;
+        if (r === undefined) { a = least; b = most; break; }
+        if (a === null || r.min < a) a = r.min;
+        if (b === null || r.max > b) b = r.max;
+      }
+      lo[i] = a;
+      hi[i] = b;
+    }
+    const type = kind === 'int' ? 'INT32' : 'FLOAT';
+    cols.push({ name: rangeColumn('min', key), type, data: lo }, { name: rangeColumn('max', key), type, data: hi });
+  }
   return cols;
+}
+
+/** The statistics columns of a scalar FORMAT key in sample-batch files (':' cannot occur in a FORMAT key, so these never look like `<KEY>.<g>`). */
+export const rangeColumn = (which: 'min' | 'max', key: string): string => `_${which}:${key}`;
+
+/** FORMAT keys whose rows get `_min`/`_max` columns: Number=1 Integer and Float. */
+export function scalarKeys(header: Header): Map<string, 'int' | 'float'> {
+  const out = new Map<string, 'int' | 'float'>();
+  for (const [key, def] of header.format) if (def.number === '1' && (def.type === 'Integer' || def.type === 'Float')) out.set(key, def.type === 'Integer' ? 'int' : 'float');
+  return out;
 }
 
 export const matrixColumn = (key: string, g: number): string => `${key}.${g}`;

@@ -19,11 +19,11 @@ import { fieldsOf, type Expr } from '../query/ast.js';
 import { evaluate } from '../query/evaluate.js';
 import { ParquetFile } from '../query/parquet-file.js';
 import { NEVER, tri } from '../query/prune.js';
-import type { ColumnData, RowSource, StatsSource } from '../query/source.js';
+import type { ColumnData, ColumnStats, RowSource, StatsSource } from '../query/source.js';
 import type { Value, VcfRecord } from '../record/record.js';
 import { formatRecord } from '../record/format.js';
 import type { ByteOut } from '../io/byte-out.js';
-import { assemble, infoColumn, matrixColumn, SITE_COLUMNS } from './columns.js';
+import { assemble, infoColumn, matrixColumn, rangeColumn, SITE_COLUMNS } from './columns.js';
 import { missingGt } from './matrix/gt.js';
 import { codingOf, decodeRow, type Cells } from './matrix/matrix.js';
 import { FORMAT_VERSION, type VcsMetadata } from './schema.js';
@@ -90,9 +90,28 @@ export class Part {
     await Promise.all(this.batches.filter((b) => samples.some((s) => s >= b.from && s < b.to)).map((b) => b.file.open()));
   }
 
-  /** Statistics of row group `g`: site columns from the sites footer; FORMAT matrices have none. */
+  /**
+   * Statistics of row group `g`: site columns from the sites footer; a scalar FORMAT key from each
+   * batch's `_min:`/`_max:` columns (one "any sample of the batch" range per batch; opened batch
+   * files only). Unknown (undefined) when a batch holds the key without those columns.
+   */
   stats(g: number): StatsSource {
-    return { site: (column) => this.sites.stats(column, g), format: () => undefined };
+    return {
+      site: (column) => this.sites.stats(column, g),
+      format: (key) => {
+        const out: (ColumnStats | 'absent')[] = [];
+        for (const b of this.batches) {
+          if (!b.file.isOpen) return undefined;
+          const lo = b.file.stats(rangeColumn('min', key), g), hi = b.file.stats(rangeColumn('max', key), g);
+          if (lo === 'absent' || hi === 'absent') {
+            if (this.keysOf(b).includes(key)) return undefined;
+            out.push('absent');
+          } else if (!lo || !hi) return undefined;
+          else out.push(lo.min === undefined || hi.max === undefined ? { nulls: hi.nulls, rows: hi.rows, union: true } : { min: lo.min, max: hi.max, nulls: hi.nulls, rows: hi.rows, union: true });
+        }
+        return out;
+      },
+    };
   }
 
   /** The matrix columns holding `samples` (all columns of the file for each key when `keys` is absent). */
@@ -106,7 +125,7 @@ export class Part {
   /** FORMAT keys with columns in a batch file. */
   keysOf(b: Batch): string[] {
     const out = new Set<string>();
-    for (const c of b.file.columns.keys()) { const dot = c.lastIndexOf('.'); if (dot > 0 && c !== '_format') out.add(c.slice(0, dot)); }
+    for (const c of b.file.columns.keys()) { const dot = c.lastIndexOf('.'); if (dot > 0 && c !== '_format' && !c.includes(':')) out.add(c.slice(0, dot)); }
     return [...out];
   }
 
@@ -307,6 +326,8 @@ export class VcsDataset {
   /** Row groups of a part that statistics cannot rule out (footers opened as needed). */
   async groups(part: Part, o: ScanOptions, counts?: PruneCounts): Promise<number[]> {
     await part.sites.open();
+    // a FORMAT filter reads every sample's values: the batch footers hold their statistics
+    if (o.where && fieldsOf(o.where).some((f) => f.scope === 'format')) await part.openBatches(this.header.samples.map((_, i) => i));
     const mine = o.regions?.filter((r) => r.contig === part.entry.region?.contig);
     const kept: number[] = [];
     for (let g = 0; g < part.sites.groups.length; g++) {

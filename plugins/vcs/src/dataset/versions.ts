@@ -67,7 +67,7 @@ export async function addSamples(ctx: ConvertContext): Promise<ConvertResult> {
   const flushContig = async (): Promise<void> => {
     for (const p of parts) {
       if (!p.matched) continue;
-      const w = await writeSamples(ctx, tx, p.rows, p.sites, p.entry.key, p.entry.region!, {
+      const w = await writeSamples(ctx, tx, header, p.rows, p.sites, p.entry.key, p.entry.region!, {
         token, part: Number(p.entry.extra?.part ?? 0), set, provenance, samples: n, sampleBase: base,
       }, true);
       files += w.files;

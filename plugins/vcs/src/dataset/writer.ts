@@ -14,7 +14,7 @@ import type { Header } from '../header/header.js';
 import { Reader } from '../io/reader.js';
 import type { SampleCells } from '../record/parser.js';
 import type { VcfRecord } from '../record/record.js';
-import { encodedBytes, encodeRecord, sampleColumns, sampleGroups, siteColumns, siteEnd, type EncodedRecord } from './columns.js';
+import { encodedBytes, encodeRecord, sampleColumns, sampleGroups, scalarKeys, siteColumns, siteEnd, type EncodedRecord } from './columns.js';
 import { buildMarkers, markerBlock } from './markers.js';
 import { DirectEncoder } from './matrix/direct.js';
 import { writeParquet, type ParquetColumn } from './parquet.js';
@@ -187,7 +187,7 @@ export async function writePart(ctx: ConvertContext, tx: Transaction, header: He
     partition: contig, records: recs.length, region, keyRange: { min: [minPos], max: [recs[recs.length - 1]!.pos] },
     provenance: o.provenance, extra: { kind: 'sites', part: o.part },
   }, signal);
-  const more = await writeSamples(ctx, tx, rows, recs.map((r) => ({ pos: r.pos, end: siteEnd(r) })), siteKey, region, o);
+  const more = await writeSamples(ctx, tx, header, rows, recs.map((r) => ({ pos: r.pos, end: siteEnd(r) })), siteKey, region, o);
   return { files: 1 + more.files, bytes: sites.byteLength + more.bytes, key: siteKey };
 }
 
@@ -196,17 +196,18 @@ export async function writePart(ctx: ConvertContext, tx: Transaction, header: He
  * is the part's row i (null: the input lacks that site), `sites[i]` its POS and END.
  * `formats`: write each row's FORMAT keys in a `_format` column (batches added to older parts).
  */
-export async function writeSamples(ctx: ConvertContext, tx: Transaction, rows: (EncodedRecord | null)[], sites: { pos: number; end: number }[], siteKey: string, region: { contig: string; start: number; end: number }, o: PartOptions, formats = false): Promise<{ files: number; bytes: number }> {
+export async function writeSamples(ctx: ConvertContext, tx: Transaction, header: Header, rows: (EncodedRecord | null)[], sites: { pos: number; end: number }[], siteKey: string, region: { contig: string; start: number; end: number }, o: PartOptions, formats = false): Promise<{ files: number; bytes: number }> {
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   const contig = region.contig;
   let files = 0, bytes = 0;
   const base = siteKey.replace(/\.sites\.parquet$/, '');
   const tag = o.sampleBase ? `-${o.token}` : '';
   const groups = sampleGroups(o.samples, o.set.sampleBatch, o.set.sampleGroup);
+  const scalars = scalarKeys(header);
   for (let from = 0, bi = 0; from < o.samples; from += o.set.sampleBatch, bi++) {
     const to = Math.min(o.samples, from + o.set.sampleBatch);
-    const mine = groups.flatMap(([b, local], index) => (b === bi ? [{ index, local }] : []));
-    const cols: ParquetColumn[] = sampleColumns(rows, mine);
+    const mine = groups.flatMap(([b, local, a, z], index) => (b === bi ? [{ index, local, n: z - a }] : []));
+    const cols: ParquetColumn[] = sampleColumns(rows, mine, scalars);
     if (formats) cols.push({ name: '_format', type: 'STRING', data: rows.map((r) => (r?.site.format.length ? r.site.format.join(':') : null)), statistics: false });
     const data = writeParquet(ctx.host, cols, { rowGroupSize: o.set.rowGroupSize, level: o.set.level, pageSize: MATRIX_PAGE_BYTES });
     const b = o.sampleBase + from;

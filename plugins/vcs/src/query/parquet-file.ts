@@ -137,6 +137,11 @@ export class ParquetFile {
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }
 
+  /** True once open() has read the footer (statistics may be asked for). */
+  get isOpen(): boolean {
+    return this.metadata !== undefined;
+  }
+
   open(): Promise<void> {
     this.opened ??= (async () => {
       this.metadata = await parquetMetadataAsync(this.buffer, { initialFetchSize: Math.min(this.size, FOOTER_FETCH) });

@@ -18,6 +18,13 @@ function leafTri(e: Leaf, s: ColumnStats | 'absent'): Tri {
   if (s === 'absent' || s.nulls === s.rows || (e.field.index !== undefined && e.field.index > 0 && s.min !== undefined)) {
     return valueTest(e)(null) ? ALWAYS : NEVER;
   }
+  if (s.union) {
+    // many samples per row: only comparisons are judged, and NEVER only when a missing sample
+    // cannot satisfy the test either (`!=` is true for a missing value)
+    if (e.kind !== 'compare') return MAYBE;
+    const t = leafTri(e, { ...s, union: false });
+    return t === NEVER && valueTest(e)(null) ? MAYBE : t;
+  }
   if (e.kind === 'missing') return s.nulls === 0 ? NEVER : MAYBE;
   if (e.kind === 'present') return s.nulls === 0 ? ALWAYS : MAYBE;
   if (e.kind === 'flag') return s.nulls === 0 ? ALWAYS : MAYBE;

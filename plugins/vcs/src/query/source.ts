@@ -23,6 +23,12 @@ export interface ColumnStats {
   /** Rows whose value is missing. */
   nulls: number;
   rows: number;
+  /**
+   * The range of many values per row (a FORMAT key over a batch's samples): min/max bound every
+   * sample's value and `nulls` counts rows where no sample has one, so a row may still hold
+   * missing samples (query/prune.ts judges only comparisons with it).
+   */
+  union?: boolean;
 }
 
 export interface StatsSource {

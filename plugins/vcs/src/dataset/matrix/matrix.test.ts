@@ -3,6 +3,7 @@ import { formatValue } from '../../record/format.js';
 import type { Value } from '../../record/record.js';
 import { shortestFloat32 } from '../../query/output/float32.js';
 import { decodeRow, encodeRow, TEXT_ROW, type Coding } from './matrix.js';
+import { rowRange } from './numbers.js';
 
 /** What VariantsHandle.marker returns for a record value (the definition plain() must agree with). */
 function apiValue(v: Value): unknown {
@@ -68,6 +69,26 @@ describe('sample matrices', () => {
       const x = (): number | null => (rnd(9) === 0 ? null : Math.fround(Math.round((rnd(2) ? 1 : -1) * rnd(big * 10 ** e)) / 10 ** e));
       roundTrip(Array.from({ length: 1 + rnd(30) }, () => (rnd(10) === 0 ? null : Array.from({ length: v }, x))), 'float');
     }
+  });
+  it('rowRange: the min and max of what a scalar row decodes to; null without values; undefined when unknown', () => {
+    const f = Math.fround;
+    const cases: [Value[], Coding][] = [
+      [[[3], [null], null, [-7], [120]], 'int'], [[[300], [-2]], 'int'], [[[2147483647], [-2147483640]], 'int'],
+      [[[f(1.093)], [0], null, [f(2)]], 'float'], [[[f(1 / 3)], [f(-0.5)], [NaN]], 'float'], [[[f(0.25)], [-0]], 'float'],
+    ];
+    for (const [values, coding] of cases) {
+      const row = encodeRow(values, coding);
+      const cells = decodeRow(row, values.length, coding, true);
+      const xs = values.map((_, s) => cells.value(s)).flatMap((v) => (Array.isArray(v) ? v : [])).filter((x): x is number => typeof x === 'number' && !Number.isNaN(x));
+      expect(rowRange(row, values.length), JSON.stringify(values)).toEqual({ min: Math.min(...xs), max: Math.max(...xs) });
+    }
+    expect(rowRange(encodeRow([null, [null]], 'int'), 2)).toBeNull();
+    expect(rowRange(null, 3)).toBeNull();
+    expect(rowRange(encodeRow([[1, 2], [3]], 'int'), 2)).toBeUndefined(); // vectors
+    expect(rowRange(encodeRow([[NaN], [NaN]], 'float'), 2)).toBeUndefined();
+    const text = encodeRow([[1], [2]], 'text');
+    expect(text[0]).toBe(TEXT_ROW);
+    expect(rowRange(text, 2)).toBeUndefined();
   });
   it('text: strings, flags and missing values', () => {
     expect(roundTrip(['abc', null, true, 'x,y'], 'text')[0]).toBe(TEXT_ROW);

@@ -221,6 +221,40 @@ export class NumberRow {
 }
 
 /**
+ * The smallest and largest value of a scalar row's samples (sentinels and NaN skipped), as
+ * decode gives them: null when no sample has a value, undefined when the row is not a row of
+ * one number per sample (text fallback, vectors) or holds only NaN. The statistics columns of
+ * the sample-batch files (`_min:<KEY>`, `_max:<KEY>`) are built from these.
+ */
+export function rowRange(row: Uint8Array | null | undefined, n: number): { min: number; max: number } | null | undefined {
+  if (!row || row.length === 0 || row[0] === 0) return null;
+  const code = row[0]!;
+  const raw = code === RAW_FLOAT;
+  const w = raw ? 4 : code & 0x0f;
+  if ((!raw && w !== 1 && w !== 2 && w !== 4) || (!raw && code >> 4 > 7) || row[1] !== 1 || row.length !== 2 + n * w) return undefined;
+  const missing = raw ? F_MISSING | 0 : MIN[w as Width], end = missing + 1;
+  let lo = Infinity, hi = -Infinity, any = false;
+  for (let i = 0; i < n; i++) {
+    let word: number;
+    if (w === 1) word = (row[2 + i]! << 24) >> 24;
+    else if (w === 2) word = ((row[2 + i]! | (row[2 + n + i]! << 8)) << 16) >> 16;
+    else word = row[2 + i]! | (row[2 + n + i]! << 8) | (row[2 + 2 * n + i]! << 16) | (row[2 + 3 * n + i]! << 24);
+    if (word === missing || word === end) continue;
+    any = true;
+    let x = word;
+    if (raw) { u32[0] = word >>> 0; x = f32[0]!; if (x !== x) continue; }
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (!any) return null;
+  if (lo > hi) return undefined; // only NaN
+  if (raw) return { min: lo, max: hi };
+  const e = code >> 4;
+  const scale = e > 0 ? 10 ** (e - 1) : 1;
+  return scale === 1 ? { min: lo, max: hi } : { min: Math.fround(lo / scale), max: Math.fround(hi / scale) };
+}
+
+/**
  * encodeNumbers for scalar values `x[a, z)` (NaN: no value; no NaN value can be stored this way),
  * byte for byte: the fast path of direct.ts.
  */
