@@ -2,14 +2,10 @@
 import type { ByteSink } from '@genolake/core';
 import type { OutColumn } from '../project.js';
 import { shortestFloat32 } from './float32.js';
-import type { TableWriter } from './table-writer.js';
+import { textOut, type TableWriter } from './table-writer.js';
 
 export function jsonlWriter(sink: ByteSink, columns: readonly OutColumn[]): TableWriter {
-  let text = '';
-  const flush = async (): Promise<void> => {
-    if (text) await sink.write(Buffer.from(text, 'utf8'));
-    text = '';
-  };
+  const out = textOut(sink);
   return {
     async write(cells, rows) {
       for (let i = 0; i < rows; i++) {
@@ -18,10 +14,10 @@ export function jsonlWriter(sink: ByteSink, columns: readonly OutColumn[]): Tabl
           const v = cells[k]![i]!;
           o[columns[k]!.name] = typeof v === 'number' && columns[k]!.type === 'float' ? shortestFloat32(v) : v;
         }
-        text += `${JSON.stringify(o)}\n`;
-        if (text.length >= 1 << 20) await flush();
+        const full = out.add(`${JSON.stringify(o)}\n`);
+        if (full) await full; // only when a piece is due: no microtask per row
       }
     },
-    async end() { await flush(); },
+    end: () => out.flush(),
   };
 }
