@@ -26,6 +26,11 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 /** Per decimal scale, the shortest decimals of two-byte words (NaN = not yet computed). */
 const PLAIN = new Map<number, Float64Array>();
+function plainTable(scale: number): Float64Array {
+  let table = PLAIN.get(scale);
+  if (!table) PLAIN.set(scale, (table = new Float64Array(65536).fill(NaN)));
+  return table;
+}
 
 function vectors(values: readonly unknown[]): { v: number; ok: boolean; any: boolean } {
   let v = 1, any = false;
@@ -171,8 +176,7 @@ export class NumberRow {
     if (this.raw) { u32[0] = w >>> 0; return shortestFloat32(f32[0]!); }
     if (this.scale === 1) return w;
     if (w < -32768 || w > 32767) return shortestFloat32(Math.fround(w / this.scale));
-    let table = PLAIN.get(this.scale);
-    if (!table) PLAIN.set(this.scale, (table = new Float64Array(65536).fill(NaN)));
+    const table = plainTable(this.scale);
     let y = table[w + 32768]!;
     if (y !== y) table[w + 32768] = y = shortestFloat32(Math.fround(w / this.scale));
     return y;
@@ -199,8 +203,7 @@ export class NumberRow {
       for (let i = 0; i < count; i++) out[at + i] = this.plain(from + i);
       return;
     }
-    let table = PLAIN.get(this.scale);
-    if (!table) PLAIN.set(this.scale, (table = new Float64Array(65536).fill(NaN)));
+    const table = plainTable(this.scale);
     const words = this.words, missing = this.missing, end = this.end;
     for (let i = 0; i < count; i++) {
       const w = words[from + i]!;
@@ -211,6 +214,20 @@ export class NumberRow {
         out[at + i] = y === y ? y : this.plainWord(w);
       } else out[at + i] = this.plainWord(w);
     }
+  }
+
+  /** rowRange of a row of one value per sample: the smallest and largest value (NaN skipped); null when none; undefined when only NaN. */
+  range(): { min: number; max: number } | null | undefined {
+    let lo = Infinity, hi = -Infinity, any = false;
+    for (const w of this.words) {
+      if (w === this.missing || w === this.end) continue;
+      any = true;
+      const x = this.value(w);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    if (!any) return null;
+    return lo > hi ? undefined : { min: lo, max: hi };
   }
 
   /** Sample `s` as a scalar (Number=1 fields): the number, or null when missing. */
@@ -232,26 +249,7 @@ export function rowRange(row: Uint8Array | null | undefined, n: number): { min: 
   const raw = code === RAW_FLOAT;
   const w = raw ? 4 : code & 0x0f;
   if ((!raw && w !== 1 && w !== 2 && w !== 4) || (!raw && code >> 4 > 7) || row[1] !== 1 || row.length !== 2 + n * w) return undefined;
-  const missing = raw ? F_MISSING | 0 : MIN[w as Width], end = missing + 1;
-  let lo = Infinity, hi = -Infinity, any = false;
-  for (let i = 0; i < n; i++) {
-    let word: number;
-    if (w === 1) word = (row[2 + i]! << 24) >> 24;
-    else if (w === 2) word = ((row[2 + i]! | (row[2 + n + i]! << 8)) << 16) >> 16;
-    else word = row[2 + i]! | (row[2 + n + i]! << 8) | (row[2 + 2 * n + i]! << 16) | (row[2 + 3 * n + i]! << 24);
-    if (word === missing || word === end) continue;
-    any = true;
-    let x = word;
-    if (raw) { u32[0] = word >>> 0; x = f32[0]!; if (x !== x) continue; }
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  if (!any) return null;
-  if (lo > hi) return undefined; // only NaN
-  if (raw) return { min: lo, max: hi };
-  const e = code >> 4;
-  const scale = e > 0 ? 10 ** (e - 1) : 1;
-  return scale === 1 ? { min: lo, max: hi } : { min: Math.fround(lo / scale), max: Math.fround(hi / scale) };
+  return new NumberRow(row, n).range();
 }
 
 /**
