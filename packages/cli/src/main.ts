@@ -80,7 +80,8 @@ async function run(argv: string[], io: CommandIO, env: Record<string, string | u
     return await finish(timing, builtin.run(args, session));
   }
   const spec = await findPluginCommand(core, command, session);
-  if (wantsHelp(args.slice(0, 1))) {
+  // `-h` then anything else is the command's own option (samtools view's -h in paf-query).
+  if (args[0] === '--help' || (args[0] === '-h' && args.length === 1)) {
     await write(io.stdout, spec.help.endsWith('\n') ? spec.help : `${spec.help}\n`);
     return 0;
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeQualPages, qualRansCodec } from './qual-rans.js';
+import { qualRansCodec } from './qual-rans.js';
 
 const ctx = { type: 'bytes' as const };
+const four = { type: 'bytes' as const, param: '4' };
 
 function rng(seed: number): () => number {
   let s = seed;
@@ -43,6 +44,12 @@ const PINNED = [
   '761c2ff8c54383bc', 'b366120842353c27', '25c3f5872e55def1', '1b24e2eb489b2b67', '95762c69009cf74f',
 ];
 
+/** The same for qualrans:4, as its first encoder wrote them. */
+const PINNED_FOUR = [
+  '96a296d224f285c6', 'a89bdc964f80d25d', 'a360bb2abc72c6f7', '433a13255b8bdc46', 'a21b794b368e068b', '85110c162836a9dc',
+  'e175c5ee31a5956f', '377e0d5f75f9da63', 'a52c15fab4d2d57d', 'e66c06cd8b596bd5', '21cb607cf5e966d9',
+];
+
 const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex').slice(0, 16);
 
 describe('qualrans encoder', () => {
@@ -52,12 +59,36 @@ describe('qualrans encoder', () => {
     for (const d of all) expect(qualRansCodec.decode(qualRansCodec.encode(d, ctx), ctx)).toEqual(d);
   });
 
-  it('encodeQualPages gives each page the bytes of encode, whatever the pairing', () => {
+  it('qualrans:4 round-trips every case and every length mod 4, and its bytes are fixed', () => {
     const all = cases();
-    const one = all.map((d) => qualRansCodec.encode(d, ctx));
-    // Odd and even counts, pages of different lengths paired, pages with 0 or 1 values between.
-    for (const order of [all, [...all].reverse(), all.slice(4, 9), [all[4]!, all[0]!, all[5]!], [all[9]!]]) {
-      expect(encodeQualPages(order)).toEqual(order.map((d) => one[all.indexOf(d)]));
+    for (const d of all) expect(qualRansCodec.decode(qualRansCodec.encode(d, four), four)).toEqual(d);
+    const base = all[4]!;
+    for (let n = 0; n <= 9; n++) {
+      const d = base.subarray(0, n);
+      expect(qualRansCodec.decode(qualRansCodec.encode(d, four), four)).toEqual(d);
     }
+    for (const n of [29997, 29998, 29999, 30000]) {
+      const d = base.subarray(0, n);
+      expect(qualRansCodec.decode(qualRansCodec.encode(d, four), four)).toEqual(d);
+    }
+    // Same model as one state: 12 more bytes of states, at most a few more of renormalisation.
+    for (const d of all.slice(4)) {
+      const extra = qualRansCodec.encode(d, four).length - qualRansCodec.encode(d, ctx).length;
+      expect(extra).toBeGreaterThanOrEqual(9);
+      expect(extra).toBeLessThanOrEqual(16);
+    }
+    expect(all.map((d) => digest(qualRansCodec.encode(d, four)))).toEqual(PINNED_FOUR);
+  });
+
+  it('qualrans:4: a damaged stream, or one read with the wrong number of states, is an error', () => {
+    const d = cases()[4]!;
+    const enc = qualRansCodec.encode(d, four);
+    expect(() => qualRansCodec.decode(enc.subarray(0, enc.length - 3), four)).toThrow(/qualrans/);
+    const flipped = enc.slice();
+    flipped[flipped.length - 100]! ^= 0x55;
+    expect(() => qualRansCodec.decode(flipped, four)).toThrow(/qualrans/);
+    expect(() => qualRansCodec.decode(enc, ctx)).toThrow(/qualrans/);
+    expect(() => qualRansCodec.decode(qualRansCodec.encode(d, ctx), four)).toThrow(/qualrans/);
+    expect(() => qualRansCodec.validate!('bytes', '3')).toThrow(/no parameter .* or 4/);
   });
 });

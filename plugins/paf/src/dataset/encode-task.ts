@@ -5,10 +5,9 @@
  * From TypeScript sources (tests), where a worker cannot import this file, `ChunkEncoder`
  * encodes in the calling thread instead; the bytes are the same either way.
  */
-import { createHost, encodeChunk, type BinaryColumn, type ChunkGroupInput, type Codec, type CodecRegistry, type ColumnBatch, type EncodedChunk, type Host } from '@genolake/core';
+import { createHost, encodeChunk, type ChunkGroupInput, type ColumnBatch, type EncodedChunk, type Host } from '@genolake/core';
 import { getSharedPool, withTransfer, type TransferResult } from '@genolake/core/node';
 import { ensureCodecs } from '../codecs/index.js';
-import { encodeQualPages } from '../codecs/qual-rans.js';
 import { pafSchema } from './schema.js';
 
 const TASK = import.meta.url;
@@ -25,39 +24,9 @@ let workerHost: Promise<Host> | undefined;
 
 function encodeWith(host: Host, job: ChunkJob): EncodedChunk {
   return encodeChunk({
-    schema: pafSchema, batch: { schema: pafSchema, length: job.length, columns: job.columns }, registry: withQualPages(host, job),
+    schema: pafSchema, batch: { schema: pafSchema, length: job.length, columns: job.columns }, registry: host,
     groups: job.groups, keyRange: job.keyRange,
   });
-}
-
-/**
- * The registry for one chunk, with the qualities of all its pages coded up front by
- * `encodeQualPages` (two pages per rANS loop, ~1.6x the speed of one; same bytes). encodeChunk
- * then asks for each page's `qualrans` stream and gets the coded bytes back; any other input
- * is coded as usual, so the result never depends on this shortcut.
- */
-function withQualPages(host: Host, job: ChunkJob): CodecRegistry {
-  const qual = job.columns.qual as BinaryColumn | undefined;
-  if (!qual || job.groups.length < 2 || (pafSchema.fields.qual as { pipeline?: string }).pipeline !== 'qualrans') return host;
-  const pages: Uint8Array[] = [];
-  let first = 0;
-  for (const g of job.groups) {
-    pages.push(qual.data.subarray(qual.offsets[first]!, qual.offsets[first + g.records]!));
-    first += g.records;
-  }
-  const coded = encodeQualPages(pages);
-  const byOffset = new Map<number, number>();
-  pages.forEach((p, i) => byOffset.set(p.byteOffset, i));
-  const base = host.getCodec('qualrans');
-  const codec: Codec = {
-    ...base,
-    encode(data, ctx) {
-      const i = byOffset.get(data.byteOffset);
-      const page = i === undefined ? undefined : pages[i]!;
-      return page && page.buffer === data.buffer && page.length === data.length ? coded[i!]! : base.encode(data, ctx);
-    },
-  };
-  return { getCodec: (id) => (id === 'qualrans' ? codec : host.getCodec(id)) };
 }
 
 /** An encoded chunk, and the job's column buffers, free for the next chunks' columns. */

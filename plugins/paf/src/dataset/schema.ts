@@ -28,7 +28,7 @@ export const pafSchema = defineSchema(
     // sorted reads as byte matches (measured in docs/formats/paf.md).
     seq: t.bytes().codec('zstd:5').lengthCodec('varint|zstd:3'),
     // Phred values, static context model + rANS; a read without qualities stores l_seq bytes of 0xff.
-    qual: t.bytes().codec('qualrans').lengthCodec('varint|zstd:3'),
+    qual: t.bytes().codec('qualrans:4').lengthCodec('varint|zstd:3'),
     // BAM aux bytes, in order (duplicate and unknown tags kept), regrouped per tag and type.
     aux: t.bytes().codec('auxsplit|zstd:4').lengthCodec('varint|zstd:3'),
   },
