@@ -59,7 +59,9 @@ describe('WorkerPool', () => {
   it('rebuilds genolake errors by code', async () => {
     const err = await pool.run(TASKS, 'failCorrupt', ['stream pos CRC mismatch']).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptDataError);
-    expect((err as Error).message).toMatch(/^stream pos CRC mismatch \(in worker running failCorrupt/);
+    // The user's message as the task wrote it; where it ran is in the cause.
+    expect((err as Error).message).toBe('stream pos CRC mismatch');
+    expect(((err as Error).cause as Error).message).toMatch(/^stream pos CRC mismatch \(in worker running failCorrupt/);
   });
 
   it('survives a crashed worker', async () => {

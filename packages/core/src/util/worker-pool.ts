@@ -217,11 +217,13 @@ export class WorkerPool {
 
   private remoteError(task: Task, reply: Reply): Error {
     const where = `in worker running ${task.exportName} from ${task.moduleUrl}`;
-    const remote = new Error(reply.message ?? 'unknown error');
+    const Cls = reply.code ? ERRORS_BY_CODE[reply.code] : undefined;
+    // A genolake error's message is written for the user (it names the file, record or
+    // object): it stays as it is, whichever thread found the problem; the cause says where.
+    const remote = new Error(Cls ? `${reply.message ?? 'unknown error'} (${where})` : reply.message ?? 'unknown error');
     remote.name = reply.name ?? 'Error';
     if (reply.stack) remote.stack = reply.stack;
-    const Cls = reply.code ? ERRORS_BY_CODE[reply.code] : undefined;
-    if (Cls) return new Cls(`${reply.message} (${where})`, { cause: remote });
+    if (Cls) return new Cls(reply.message ?? 'unknown error', { cause: remote });
     return new Error(`${reply.name ?? 'Error'}: ${reply.message} (${where})`, { cause: remote });
   }
 

@@ -13,7 +13,7 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
     'require-flags': { type: 'string', short: 'f' }, 'exclude-flags': { type: 'string', short: 'F' }, 'min-MQ': { type: 'string', short: 'q' },
     'target-file': { type: 'string', short: 'L' }, 'use-index': { type: 'boolean', short: 'M' }, bam: { type: 'boolean', short: 'b' },
     'output-format': { type: 'string' }, fields: { type: 'string' }, output: { type: 'string', short: 'o' }, version: { type: 'string' },
-    explain: { type: 'boolean' }, help: { type: 'boolean' },
+    explain: { type: 'boolean' }, threads: { type: 'string', short: '@' }, help: { type: 'boolean' },
   } }));
   if (v.help) {
     ctx.io.stdout.write(pafQuerySpec.help);
@@ -31,6 +31,8 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   if (v.version !== undefined) request.version = Number(v.version);
   if (v.explain) request.explain = true;
   const format = v.bam ? 'bam' : v['output-format'] ?? (request.fields ? 'jsonl' : 'sam');
+  const threads = v.threads === undefined ? undefined : Number(v.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new InvalidArgumentError(`paf-query: -@/--threads takes a whole number of threads >= 1, got '${v.threads}'`);
   const sink = await sinkFor(ctx, v.explain ? '-' : v.output);
   const result = await withSink(sink, () => runQuery({
     host: ctx.host, store, output: sink, request, regionText: [...regionArgs, ...bed.map((r) => r.contig)],
@@ -42,7 +44,11 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
       ...(v['exclude-flags'] !== undefined ? { excludeFlags: parseFlags(v['exclude-flags'], '-F') } : {}),
       ...(v['min-MQ'] !== undefined ? { minMapq: Number(v['min-MQ']) } : {}),
     },
-    out: { format, header: v['with-header'] === true, ...(v['header-only'] ? { headerOnly: true } : {}), ...(v.count ? { count: true } : {}) },
+    out: {
+      format, header: v['with-header'] === true, ...(v['header-only'] ? { headerOnly: true } : {}), ...(v.count ? { count: true } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+    },
+    ...(threads !== undefined ? { workers: threads === 1 ? 'never' as const : 'always' as const } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   }));
   if (v.explain && result.explain) {

@@ -48,6 +48,11 @@ Options:
   --output-format F        sam (default), bam, jsonl or arrow (an Arrow IPC stream)
   --fields a,b,c           JSON lines or Arrow of only these fields (fetches only their streams)
   -o, --output OUT         a path or object URL (default stdout)
+  -@, --threads N          1: decode and format in this thread only; more: the record
+                           groups of SAM output are decoded and formatted in the worker
+                           pool too (one thread per core; pays off for regions of several
+                           groups, ~2,048 reads each), BAM output compressed in N threads.
+                           Default: this thread only
   --version N              read dataset version N
   --explain                print the read plan to stderr and read no data
   --help                   this help

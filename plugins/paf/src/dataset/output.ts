@@ -13,7 +13,9 @@ import type { BaiBuilder } from '../bam/bai.js';
 import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
-import { PafDataset, type ScanOptions } from './reader.js';
+import { MATES_RELATIVE } from './mates.js';
+import { decodePart, filterRows, PafDataset, type RecordFilter, type ScanOptions } from './reader.js';
+import { poolWorkers, runSamJob, samJobs, samPiece, usePool, type SamPiece, type WorkerMode } from './sam-workers.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
 import { OUTPUT_FORMATS } from './output-formats.js';
@@ -75,6 +77,8 @@ export interface RunQueryInput {
   /** Where warnings go (samtools prints them on stderr); default: dropped. */
   warn?: (message: string) => void;
   signal?: AbortSignal;
+  /** SAM output: decode and format record groups in the worker pool (sam-workers.ts); default 'auto'. */
+  workers?: WorkerMode;
 }
 
 /** Bytes before the first BAM record: magic, l_text, text, n_ref, references (SAMv1 §4.2). */
@@ -149,7 +153,8 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   const fields = scan.fields ?? FIELDS;
   const arrow = out.format === 'arrow' ? new (await import('../arrow.js')).ArrowStreamOutput(input.output, fields) : undefined;
   const sam = out.format === 'sam' ? new SamText(names) : undefined;
-  if (!out.headerOnly && !none) {
+  if (sam && !out.headerOnly && !none) n = await samRecords(ds, input, scan, sam, limit);
+  else if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {
       const contig = s.refId >= 0 ? names[s.refId]! : '*';
       if (arrow) {
@@ -157,17 +162,6 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
         await arrow.write(s.batch, rows, contig);
         n += rows.length;
         if (n >= limit) break;
-        continue;
-      }
-      if (sam) {
-        // SAM text straight from the columns, written about 1 MiB at a time.
-        for (const i of s.rows) {
-          if (n >= limit) break;
-          n++;
-          sam.add(s.batch, s.refId, i);
-          if (sam.length >= SAM_FLUSH) await input.output.write(sam.take());
-        }
-        if (n >= limit) break outer;
         continue;
       }
       const asm = bam ? new RecordAssembler(s.batch, s.refId) : undefined;
@@ -193,7 +187,6 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
       if (n >= limit) break outer;
     }
   }
-  if (sam?.length) await input.output.write(sam.take());
   if (arrow) await arrow.end();
   if (bam) await bam.end();
   if (!bai) return { records: n };
@@ -204,4 +197,64 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
     await sink.end();
   }
   return { records: n, bai: bytes };
+}
+
+/** Pool jobs in flight at most: enough to keep every worker busy while pieces are written. */
+const IN_FLIGHT = 8;
+
+/**
+ * SAM lines of a scan, written about 1 MiB at a time: chunks whose record groups go to the
+ * worker pool (sam-workers.ts) come back as pieces written in order; the others are decoded
+ * and formatted here. Returns the records written.
+ */
+async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOptions, sam: SamText, limit: number): Promise<number> {
+  const { output, signal } = input;
+  const mode = limit === Infinity ? input.workers ?? 'auto' : 'never';
+  const fields = ds.decodeFields(scan);
+  const filter: RecordFilter = {
+    ...(scan.requireFlags ? { requireFlags: scan.requireFlags } : {}), ...(scan.excludeFlags ? { excludeFlags: scan.excludeFlags } : {}), ...(scan.minMapq ? { minMapq: scan.minMapq } : {}),
+  };
+  let names: string | undefined;
+  const queue: Promise<SamPiece>[] = [];
+  let n = 0, busy = 0;
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const piece = await queue.shift()!;
+      n += piece.records;
+      if (piece.text.length) await output.write(piece.text);
+    }
+  };
+  for await (const part of ds.fetched(input.store, input.host, { ...scan, ...(signal ? { signal } : {}) })) {
+    if (usePool(part, mode)) {
+      if (sam.length) await output.write(sam.take());
+      names ??= ds.header.names.join('\t');
+      // Two jobs per worker in the pool (one running, one waiting: a worker never idles while
+      // this thread formats); the rest here, between looks at which are done.
+      for (const job of samJobs(part, fields, filter, names, part.got.chunk.extra?.mates === MATES_RELATIVE)) {
+        if (busy < 2 * poolWorkers()) {
+          busy++;
+          const piece = runSamJob(job, signal).finally(() => busy--);
+          piece.catch(() => {}); // awaited in order by drain; a later one may fail first
+          queue.push(piece);
+        } else {
+          queue.push(Promise.resolve(samPiece(job, input.host)));
+          await new Promise(setImmediate);
+        }
+        await drain(IN_FLIGHT);
+      }
+      continue;
+    }
+    await drain(0);
+    const batch = decodePart(part, input.host, fields);
+    for (const i of filterRows(batch, part.regions, scan)) {
+      if (n >= limit) break;
+      n++;
+      sam.add(batch, part.refId, i);
+      if (sam.length >= SAM_FLUSH) await output.write(sam.take());
+    }
+    if (n >= limit) break;
+  }
+  await drain(0);
+  if (sam.length) await output.write(sam.take());
+  return n;
 }

@@ -10,7 +10,7 @@
 import {
   Dataset, decodeChunkPages, decodeChunkStreams, explainPlan, fetchPlan, groupsOverlapping, InvalidArgumentError,
   planGroupedReads, planReads, readChunkHeader, streamNamesFor,
-  type ChunkEntry, type ChunkHeader, type ColumnBatch, type GroupedPlan, type Host, type NumericColumn, type ObjectStore,
+  type ChunkEntry, type ChunkHeader, type ColumnBatch, type FetchedChunk, type GroupedPlan, type PageSelection, type Host, type NumericColumn, type ObjectStore,
   type PlanExplainReport, type ReadPlan, type Region,
 } from '@genolake/core';
 import { ensureCodecs } from '../codecs/index.js';
@@ -131,27 +131,54 @@ export class PafDataset {
     return explainPlan(concatPlans(plans.map((p) => p.plan)), notes, plans.flatMap((p) => p.headerReads));
   }
 
-  async *scan(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<ScannedChunk> {
+  /**
+   * The fetched, not yet decoded, chunks of a scan, pass by pass: what `scan` decodes here and
+   * the SAM worker path (sam-workers.ts) decodes in the pool. `sel` is set when only some
+   * record groups' pages were read.
+   */
+  async *fetched(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<FetchedPart> {
     ensureCodecs(host);
-    const fields = this.decodeFields(o);
-    const streams = streamNamesFor(pafSchema, fields);
+    const streams = streamNamesFor(pafSchema, this.decodeFields(o));
     const signal = o.signal ? { signal: o.signal } : {};
     for (const regions of this.passes(o)) {
       const { plan, selections } = await this.planPass(store, regions, streams, o.signal);
       const selectionOf = new Map(selections.map((s) => [s.entry.key, s]));
       for await (const got of fetchPlan(store, plan, signal)) {
-        const key = got.chunk.key;
-        const sel = selectionOf.get(key);
-        const batch = sel
-          ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: sel.groups })
-          : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
         const refId = Number(got.chunk.extra?.refId ?? -1);
-        if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, refId);
-        const rows = filterRows(batch, regions && this.regionsOn(refId, regions), o);
-        if (rows.length) yield { chunk: got.chunk, refId, batch, rows };
+        yield { got, sel: selectionOf.get(got.chunk.key), refId, regions: regions && this.regionsOn(refId, regions) };
       }
     }
   }
+
+  async *scan(store: ObjectStore, host: Host, o: ScanOptions): AsyncGenerator<ScannedChunk> {
+    const fields = this.decodeFields(o);
+    for await (const part of this.fetched(store, host, o)) {
+      const batch = decodePart(part, host, fields);
+      const rows = filterRows(batch, part.regions, o);
+      if (rows.length) yield { chunk: part.got.chunk, refId: part.refId, batch, rows };
+    }
+  }
+}
+
+/** A fetched chunk of a scan and what decoding and filtering it needs. */
+export interface FetchedPart {
+  got: FetchedChunk;
+  /** The record groups read, when not the whole chunk. */
+  sel: PageSelection | undefined;
+  refId: number;
+  /** The pass's regions on this chunk's reference; undefined: no region filter. */
+  regions: Region[] | undefined;
+}
+
+/** Decodes a fetched chunk's fields (its selected groups, or all), mate fields made absolute. */
+export function decodePart(part: FetchedPart, host: Host, fields: string[]): ColumnBatch {
+  const { got, sel } = part;
+  const key = got.chunk.key;
+  const batch = sel
+    ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: sel.groups })
+    : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
+  if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, part.refId);
+  return batch;
 }
 
 /** Plans run one after another (a scan's passes) as one plan for explainPlan: their reads in order. */
@@ -168,7 +195,8 @@ function concatPlans(plans: readonly ReadPlan[]): ReadPlan {
   };
 }
 
-function filterRows(batch: ColumnBatch, regions: Region[] | undefined, o: RecordFilter): number[] {
+/** Rows of `batch` inside `regions` (samtools view's overlap) that pass the flag and MAPQ filters. */
+export function filterRows(batch: ColumnBatch, regions: Region[] | undefined, o: RecordFilter): number[] {
   const c = batch.columns;
   const pos = (c.pos as NumericColumn | undefined)?.values;
   const span = (c.span as NumericColumn | undefined)?.values;

@@ -9,6 +9,7 @@
  * 100 kb region query.
  */
 import type { BinaryColumn, ColumnBatch, ListColumn, NumericColumn } from '@genolake/core';
+import { CorruptDataError } from '@genolake/core';
 import { auxFieldLength, formatAux } from '../aux.js';
 import { CIGAR_OPS } from '../cigar.js';
 import { formatRecord } from '../sam/writer.js';
@@ -19,6 +20,13 @@ const TAB = 9, NL = 10, STAR = 42, COLON = 58;
 const OPS = Uint8Array.from(CIGAR_OPS, (c) => c.charCodeAt(0));
 const SOFT_CLIP = 4;
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+/**
+ * Value bytes of each aux type the fast path formats; 0 (B arrays, unknown types) sends a
+ * field to the general path. Z and H count 1, their shortest value: the fast path scans for
+ * the NUL itself.
+ */
+const WIDTH = new Uint8Array(256);
+for (const [t, w] of [['A', 1], ['c', 1], ['C', 1], ['s', 2], ['S', 2], ['i', 4], ['I', 4], ['f', 4], ['d', 8], ['Z', 1], ['H', 1]] as const) WIDTH[t.charCodeAt(0)] = w;
 const f32 = new Float32Array(1), f64 = new Float64Array(1);
 const f32b = new Uint8Array(f32.buffer), f64b = new Uint8Array(f64.buffer);
 function readF32(d: Uint8Array, at: number): number {
@@ -30,13 +38,50 @@ function readF64(d: Uint8Array, at: number): number {
   return f64[0]!;
 }
 
+/** Decimal digits of v (0 < v < 2^31), by comparisons. */
+function digits(v: number): number {
+  return v < 100000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10000 ? 4 : 5) : v < 10000000 ? (v < 1000000 ? 6 : 7) : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+}
+
+/** Spans at least this long are copied with TypedArray.set, shorter ones byte by byte. */
+const SET_MIN = 24;
+
+/**
+ * `f` values as text, by their float32 bits, direct-mapped: minimap2's `de:f:` repeats a few
+ * thousand values, and %g through strings costs ~0.3 µs a value.
+ */
+const FLOAT_SLOTS = 4096;
+const floatBits = new Int32Array(FLOAT_SLOTS).fill(0x7fc00001); // a NaN payload nothing writes
+const floatText: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(FLOAT_SLOTS);
+
+/** The column arrays of the batch being formatted, looked up once per batch, not per record. */
+interface Bound {
+  batch: ColumnBatch;
+  ops: Uint32Array;
+  cigarAt: Int32Array | Uint32Array;
+  seq: BinaryColumn;
+  qual: BinaryColumn;
+  aux: BinaryColumn;
+  name: BinaryColumn;
+  flag: NumericColumn['values'];
+  pos: NumericColumn['values'];
+  mapq: NumericColumn['values'];
+  nextRefId: NumericColumn['values'];
+  nextPos: NumericColumn['values'];
+  tlen: NumericColumn['values'];
+}
+
+/** New text buffers come from Buffer.allocUnsafe: nothing needs them zeroed, and `take` hands the filled one out whole. */
+const newBuffer = (n: number): Uint8Array => Buffer.allocUnsafe(n);
+
 export class SamText {
-  private buf = new Uint8Array(1 << 20);
+  private buf = newBuffer(1 << 20);
   /** Bytes of text held. */
   length = 0;
   private readonly refNames: Uint8Array[];
   private asmBatch: ColumnBatch | undefined;
   private asm: RecordAssembler | undefined;
+  private bound: Bound | undefined;
 
   /** `names`: the header's reference names, by reference id. */
   constructor(private readonly names: readonly string[]) {
@@ -45,11 +90,12 @@ export class SamText {
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    const next = newBuffer(Math.max(this.buf.length * 2, this.length + n));
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
   }
 
+  /** Any integer of int32 or uint32 range. */
   private int(v: number): void {
     const b = this.buf;
     let at = this.length;
@@ -57,21 +103,18 @@ export class SamText {
       b[at++] = 45;
       v = -v;
     }
-    if (v < 10) {
-      b[at++] = 48 + v;
-      this.length = at;
-      return;
-    }
-    const start = at;
-    while (v > 0) {
-      const q = Math.floor(v / 10);
-      b[at++] = 48 + (v - q * 10);
-      v = q;
-    }
-    for (let i = start, j = at - 1; i < j; i++, j--) {
-      const t = b[i]!;
-      b[i] = b[j]!;
-      b[j] = t;
+    if (v < 10) b[at++] = 48 + v;
+    else if (v <= 0x7fffffff) {
+      const n = digits(v);
+      for (let k = at + n - 1; k >= at; k--) {
+        const q = (v / 10) | 0;
+        b[k] = 48 + v - q * 10;
+        v = q;
+      }
+      at += n;
+    } else {
+      const t = String(v);
+      for (let k = 0; k < t.length; k++) b[at++] = t.charCodeAt(k);
     }
     this.length = at;
   }
@@ -88,6 +131,11 @@ export class SamText {
   private copy(src: Uint8Array, from: number, to: number): void {
     const b = this.buf;
     let at = this.length;
+    if (to - from >= SET_MIN) {
+      b.set(src.subarray(from, to), at);
+      this.length = at + to - from;
+      return;
+    }
     for (let k = from; k < to; k++) b[at++] = src[k]!;
     this.length = at;
   }
@@ -102,19 +150,28 @@ export class SamText {
     this.buf[this.length++] = NL;
   }
 
-  /** Appends record `i` of `batch` (every paf field decoded; reference `refId`) as one SAM line and its newline. */
-  add(batch: ColumnBatch, refId: number, i: number): void {
+  private bind(batch: ColumnBatch): Bound {
     const c = batch.columns;
     const cig = c.cigar as ListColumn;
-    const ops = (cig.child as NumericColumn).values as Uint32Array;
-    const o0 = cig.offsets[i]!, o1 = cig.offsets[i + 1]!;
-    const seq = c.seq as BinaryColumn, qual = c.qual as BinaryColumn, aux = c.aux as BinaryColumn, name = c.name as BinaryColumn;
+    const num = (f: string): NumericColumn['values'] => (c[f] as NumericColumn).values;
+    return this.bound = {
+      batch, ops: (cig.child as NumericColumn).values as Uint32Array, cigarAt: cig.offsets,
+      seq: c.seq as BinaryColumn, qual: c.qual as BinaryColumn, aux: c.aux as BinaryColumn, name: c.name as BinaryColumn,
+      flag: num('flag'), pos: num('pos'), mapq: num('mapq'), nextRefId: num('nextRefId'), nextPos: num('nextPos'), tlen: num('tlen'),
+    };
+  }
+
+  /** Appends record `i` of `batch` (every paf field decoded; reference `refId`) as one SAM line and its newline. */
+  add(batch: ColumnBatch, refId: number, i: number): void {
+    const c = this.bound?.batch === batch ? this.bound : this.bind(batch);
+    const { ops, seq, qual, aux, name } = c;
+    const o0 = c.cigarAt[i]!, o1 = c.cigarAt[i + 1]!;
     const s0 = seq.offsets[i]!, s1 = seq.offsets[i + 1]!;
     // A first op soft-clipping the whole read may be the placeholder of a CIGAR kept in CG.
     if (o1 > o0 && (ops[o0]! & 15) === SOFT_CLIP && ops[o0]! >>> 4 === s1 - s0) return this.slow(batch, refId, i);
     const n0 = name.offsets[i]!, n1 = name.offsets[i + 1]!;
     const a0 = aux.offsets[i]!, a1 = aux.offsets[i + 1]!;
-    const nextRefId = (c.nextRefId as NumericColumn).values[i] as number;
+    const nextRefId = c.nextRefId[i] as number;
     const rname = refId < 0 ? undefined : this.refNames[refId]!;
     const rnext = nextRefId < 0 || nextRefId === refId ? undefined : this.refNames[nextRefId]!;
     this.ensure((n1 - n0) + 140 + (rname?.length ?? 0) + (rnext?.length ?? 0) + (o1 - o0) * 11 + 2 * (s1 - s0) + 4 * (a1 - a0));
@@ -122,14 +179,14 @@ export class SamText {
     if (n1 > n0) this.copy(name.data, n0, n1);
     else b[this.length++] = STAR;
     b[this.length++] = TAB;
-    this.int((c.flag as NumericColumn).values[i] as number);
+    this.int(c.flag[i] as number);
     b[this.length++] = TAB;
     if (rname) this.copy(rname, 0, rname.length);
     else b[this.length++] = STAR;
     b[this.length++] = TAB;
-    this.int(((c.pos as NumericColumn).values[i] as number) + 1);
+    this.int((c.pos[i] as number) + 1);
     b[this.length++] = TAB;
-    this.int((c.mapq as NumericColumn).values[i] as number);
+    this.int(c.mapq[i] as number);
     b[this.length++] = TAB;
     if (o1 === o0) b[this.length++] = STAR;
     for (let k = o0; k < o1; k++) {
@@ -141,9 +198,9 @@ export class SamText {
     else if (!rnext) b[this.length++] = 61; // '='
     else this.copy(rnext, 0, rnext.length);
     b[this.length++] = TAB;
-    this.int(((c.nextPos as NumericColumn).values[i] as number) + 1);
+    this.int((c.nextPos[i] as number) + 1);
     b[this.length++] = TAB;
-    this.int((c.tlen as NumericColumn).values[i] as number);
+    this.int(c.tlen[i] as number);
     b[this.length++] = TAB;
     if (s1 > s0) this.copy(seq.data, s0, s1);
     else b[this.length++] = STAR;
@@ -160,56 +217,92 @@ export class SamText {
     this.buf[this.length++] = NL; // aux text may have grown the buffer
   }
 
-  /** Aux fields: integers, characters, strings and floats here; arrays through formatAux. */
+  /**
+   * Aux fields: integers, characters, strings and floats here; arrays through formatAux. A
+   * field that does not fit the record goes to auxFieldLength, which names what is wrong.
+   */
   private aux(d: Uint8Array, from: number, to: number): void {
     for (let at = from; at < to;) {
       const type = d[at + 2]!;
-      const len = auxFieldLength(d, at, 'record');
-      if (type === 0x42) {
+      const w = WIDTH[type]!;
+      if (w === 0 || at + 3 + w > to) {
+        const len = auxFieldLength(d, at, 'record');
+        if (type !== 0x42) throw new CorruptDataError(`record: aux field at byte ${at} runs past the record's ${to - from} aux bytes`);
         this.buf[this.length++] = TAB;
         this.text(formatAux(d.subarray(at, at + len)));
         at += len;
         continue;
       }
       const b = this.buf;
-      b[this.length++] = TAB;
-      b[this.length++] = d[at]!;
-      b[this.length++] = d[at + 1]!;
-      b[this.length++] = COLON;
+      let o = this.length;
+      b[o++] = TAB;
+      b[o++] = d[at]!;
+      b[o++] = d[at + 1]!;
+      b[o++] = COLON;
       const v = at + 3;
-      switch (type) {
-        case 0x5a: case 0x48: case 0x41: // Z, H: text up to the NUL; A: one character
-          b[this.length++] = type;
-          b[this.length++] = COLON;
-          this.copy(d, v, type === 0x41 ? v + 1 : at + len - 1);
-          break;
-        case 0x66: case 0x64: { // f, d: C's %g, as samtools prints them
-          b[this.length++] = type;
-          b[this.length++] = COLON;
-          const x = type === 0x66 ? readF32(d, v) : readF64(d, v);
-          if (x === 0 && !Object.is(x, -0)) b[this.length++] = 48;
-          else this.text(formatFloat(x));
-          break;
-        }
-        default:
-          b[this.length++] = 105; // 'i' for every integer width
-          b[this.length++] = COLON;
-          this.int(
-            type === 0x63 ? (d[v]! << 24) >> 24
-              : type === 0x43 ? d[v]!
-                : type === 0x73 ? ((d[v]! | (d[v + 1]! << 8)) << 16) >> 16
-                  : type === 0x53 ? d[v]! | (d[v + 1]! << 8)
-                    : type === 0x69 ? d[v]! | (d[v + 1]! << 8) | (d[v + 2]! << 16) | (d[v + 3]! << 24)
-                      : (d[v]! | (d[v + 1]! << 8) | (d[v + 2]! << 16) | (d[v + 3]! << 24)) >>> 0,
-          );
+      if (type === 0x5a || type === 0x48) { // Z, H: text up to the NUL
+        b[o++] = type;
+        b[o++] = COLON;
+        let k = v;
+        while (k < to && d[k] !== 0) b[o++] = d[k++]!;
+        if (k === to) throw new CorruptDataError(`record: unterminated ${String.fromCharCode(type)} aux field at byte ${at}`);
+        this.length = o;
+        at = k + 1;
+        continue;
       }
-      at += len;
+      if (type === 0x41) { // A: one character
+        b[o++] = type;
+        b[o++] = COLON;
+        b[o++] = d[v]!;
+        this.length = o;
+        at = v + 1;
+        continue;
+      }
+      if (type === 0x66 || type === 0x64) { // f, d: C's %g, as samtools prints them
+        b[o++] = type;
+        b[o++] = COLON;
+        this.length = o;
+        if (type === 0x66) this.float32(d, v);
+        else this.text(formatFloat(readF64(d, v)));
+        at = v + w;
+        continue;
+      }
+      b[o++] = 105; // 'i' for every integer width
+      b[o++] = COLON;
+      this.length = o;
+      this.int(
+        type === 0x63 ? (d[v]! << 24) >> 24
+          : type === 0x43 ? d[v]!
+            : type === 0x73 ? ((d[v]! | (d[v + 1]! << 8)) << 16) >> 16
+              : type === 0x53 ? d[v]! | (d[v + 1]! << 8)
+                : type === 0x69 ? d[v]! | (d[v + 1]! << 8) | (d[v + 2]! << 16) | (d[v + 3]! << 24)
+                  : (d[v]! | (d[v + 1]! << 8) | (d[v + 2]! << 16) | (d[v + 3]! << 24)) >>> 0,
+      );
+      at = v + w;
     }
   }
 
-  /** The text so far (a copy, safe to hand to an async writer); the buffer starts over. */
+  /** A float32 value's %g text, through the cache. */
+  private float32(d: Uint8Array, v: number): void {
+    const bits = d[v]! | (d[v + 1]! << 8) | (d[v + 2]! << 16) | (d[v + 3]! << 24);
+    const slot = (bits ^ (bits >>> 13)) & (FLOAT_SLOTS - 1);
+    let t = floatText[slot];
+    if (floatBits[slot] !== bits || !t) {
+      const x = readF32(d, v);
+      t = latin1(x === 0 && !Object.is(x, -0) ? '0' : formatFloat(x));
+      floatBits[slot] = bits;
+      floatText[slot] = t;
+    }
+    const b = this.buf;
+    let o = this.length;
+    for (let k = 0; k < t.length; k++) b[o++] = t[k]!;
+    this.length = o;
+  }
+
+  /** The text so far (the buffer itself, safe to hand to an async writer); writing goes on in a new buffer. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.length);
+    const out = this.buf.subarray(0, this.length);
+    this.buf = newBuffer(this.buf.length);
     this.length = 0;
     return out;
   }

@@ -1,0 +1,73 @@
+// paf-query's SAM text made in the worker pool (-@ 2: record groups decoded and formatted by
+// workers and by the calling thread, written in order) against samtools view 1.16, through the
+// built binary: worker threads import only compiled code (needs `npx turbo run build`; the root
+// `npm test` builds first). ex1.bam stored with 16-record groups, so every region spans many.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasSamtools, SAMTOOLS } from '../plugins/paf/src/testing/samtools.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'packages/cli/bin/genolake.js');
+const EX1 = '/usr/share/doc/python-pysam/tests/pysam_data/ex1.bam.gz';
+const tmp = mkdtempSync(join(tmpdir(), 'paf-workers-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const bam = join(tmp, 'ex1.bam'), ds = join(tmp, 'ex1.paf');
+
+function genolake(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const k of ['GENOLAKE_DEBUG', 'VITEST', 'NODE_OPTIONS', 'GENOLAKE_PLUGINS']) delete env[k];
+    execFile(process.execPath, [BIN, ...args], { cwd: tmp, env, maxBuffer: 256 << 20, encoding: 'latin1' }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: stdout, err: stderr });
+    });
+  });
+}
+
+const view = (args: string[]): string => spawnSync(SAMTOOLS, ['view', ...args], { maxBuffer: 256 << 20 }).stdout.toString('latin1');
+
+describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-query -@ 2: SAM text from the worker pool', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'plugins/paf/dist/dataset/sam-workers.js'))) throw new Error('plugins/paf/dist is missing: run `npx turbo run build` (npm test does) first');
+    writeFileSync(bam, gunzipSync(readFileSync(EX1)));
+    expect(spawnSync(SAMTOOLS, ['index', bam]).status).toBe(0);
+    const conv = await genolake(['convert', bam, ds, '--format', 'paf', '--option', 'groupRecords=16']);
+    expect(conv.err).toBe('');
+    expect(conv.code).toBe(0);
+  }, 60_000);
+
+  const cases: string[][] = [
+    ['chr1'],
+    ['chr1:100-900', 'chr2:1000-1300', 'chr1:500-600'],
+    ['-f', '1', '-F', '16', '-q', '20', 'chr2'],
+    ['chr2:1-100', 'chr1:1234-1234'],
+  ];
+  it.each(cases)('%s …: -@ 2 and -@ 1 print what samtools view prints', async (...args) => {
+    const want = view([bam, ...args]);
+    expect(want.split('\n').length).toBeGreaterThan(1);
+    const pooled = await genolake(['paf-query', '-@', '2', ds, ...args]);
+    expect(pooled.err).toBe('');
+    expect(pooled.out).toBe(want);
+    const here = await genolake(['paf-query', '-@', '1', ds, ...args]);
+    expect(here.out).toBe(want);
+  }, 60_000);
+
+  it('a damaged page found by a worker is a one-line error naming the object', async () => {
+    const chunk = spawnSync('find', [ds, '-name', 'chunk_*', '-path', '*chr1*']).stdout.toString().trim().split('\n')[0]!;
+    const bytes = readFileSync(chunk);
+    // Flip a byte in the middle of the stream data, past the header.
+    bytes[bytes.length - 2000]! ^= 0x5a;
+    writeFileSync(chunk, bytes);
+    const r = await genolake(['paf-query', '-@', '2', ds, 'chr1']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/chunk_.*(CRC|corrupt|damaged)/i);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.out.length).toBeLessThan(view([bam, 'chr1']).length);
+    // The same message as from this thread: the worker names the chunk's own group number.
+    expect(r.err).toBe((await genolake(['paf-query', '-@', '1', ds, 'chr1'])).err);
+  }, 60_000);
+});
