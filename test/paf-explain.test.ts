@@ -78,6 +78,28 @@ describe.skipIf(!process.env.CI && !existsEx1())('paf --explain reports the read
     expect(sorted(data)).toEqual(sorted([...report.headerReads!.ranges, ...report.ranges!]));
     expect(report.headerReads!.requests).toBeGreaterThan(0);
   });
+
+  it('an opened dataset given to runQuery is reused: the same records, no manifest or chunk-header reads again', async () => {
+    const metered = withMetrics(ds.store);
+    const dataset = await paf.PafDataset.open(metered);
+    const region = { contig: 'chr1', start: 700, end: 760 };
+    const once = async (withDataset: boolean) => {
+      const out = bufferSink();
+      metered.reset();
+      await paf.runQuery({ host: ds.host, store: metered, output: out, request: {}, scan: { regions: [region] }, out: { format: 'sam' }, ...(withDataset ? { dataset } : {}) });
+      return { text: out.text(), keys: metered.metrics.ranges.map((r) => r.key) };
+    };
+    const fresh = await once(false);
+    await once(true); // reads the chunk headers into the dataset's cache
+    const reused = await once(true);
+    expect(reused.text).toBe(fresh.text);
+    expect(reused.text.length).toBeGreaterThan(0);
+    expect(reused.keys.some((k) => k.startsWith('_manifest/'))).toBe(false);
+    expect(fresh.keys.some((k) => k.startsWith('_manifest/'))).toBe(true);
+    expect(reused.keys.length).toBeLessThan(fresh.keys.length);
+    await expect(paf.runQuery({ host: ds.host, store: metered, output: bufferSink(), request: { version: 99 }, scan: {}, out: { format: 'sam' }, dataset }))
+      .rejects.toThrow(/dataset given is version 1, the request asks for version 99/);
+  });
 });
 
 function existsEx1(): boolean {

@@ -77,6 +77,11 @@ export interface RunQueryInput {
   /** Where warnings go (samtools prints them on stderr); default: dropped. */
   warn?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * The dataset, opened once for many queries (its manifest and the chunk headers it has read
+   * are reused; reopen it to see versions committed since). Default: opened for this query.
+   */
+  dataset?: PafDataset;
   /** SAM output: decode and format record groups in the worker pool (sam-workers.ts); default 'auto'. */
   workers?: WorkerMode;
 }
@@ -112,7 +117,10 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   const index = out.index ?? (typeof optIndex === 'string' && optIndex !== '' && optIndex !== 'false' ? optIndex : undefined);
   if (index !== undefined && index !== false && out.format !== 'bam') throw new InvalidArgumentError(`an index (.bai) is written only with BAM output, not ${out.format}`);
   if (index === 'true') throw new InvalidArgumentError('-O index= takes the path or URL of the .bai to write (for example -O index=out.bam.bai)');
-  const ds = await PafDataset.open(input.store, input.request.version);
+  if (input.dataset && input.request.version !== undefined && input.dataset.ds.manifest.version !== input.request.version) {
+    throw new InvalidArgumentError(`the dataset given is version ${input.dataset.ds.manifest.version}, the request asks for version ${input.request.version}`);
+  }
+  const ds = input.dataset ?? await PafDataset.open(input.store, input.request.version);
   const regions = knownRegions(input, ds.header);
   const scan: ScanOptions = regions ? { ...input.scan, regions } : input.scan;
   /** Every region named an unknown reference: nothing matches (not "no region filter"). */
@@ -245,12 +253,17 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
       continue;
     }
     await drain(0);
-    const batch = decodePart(part, input.host, fields);
-    for (const i of filterRows(batch, part.regions, scan)) {
+    // Group by group, as the workers do: no joined copy of every stream, and a group's
+    // decoded pages are garbage before the next is decoded.
+    for (const g of part.sel?.groups ?? [undefined]) {
+      const batch = decodePart(part, input.host, fields, g);
+      for (const i of filterRows(batch, part.regions, scan)) {
+        if (n >= limit) break;
+        n++;
+        sam.add(batch, part.refId, i);
+        if (sam.length >= SAM_FLUSH) await output.write(sam.take());
+      }
       if (n >= limit) break;
-      n++;
-      sam.add(batch, part.refId, i);
-      if (sam.length >= SAM_FLUSH) await output.write(sam.take());
     }
     if (n >= limit) break;
   }

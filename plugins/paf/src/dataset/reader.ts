@@ -170,12 +170,12 @@ export interface FetchedPart {
   regions: Region[] | undefined;
 }
 
-/** Decodes a fetched chunk's fields (its selected groups, or all), mate fields made absolute. */
-export function decodePart(part: FetchedPart, host: Host, fields: string[]): ColumnBatch {
+/** Decodes a fetched chunk's fields (its selected groups, or only `group` of them, or all), mate fields made absolute. */
+export function decodePart(part: FetchedPart, host: Host, fields: string[], group?: number): ColumnBatch {
   const { got, sel } = part;
   const key = got.chunk.key;
   const batch = sel
-    ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: sel.groups })
+    ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: group === undefined ? sel.groups : [group] })
     : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
   if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, part.refId);
   return batch;
