@@ -127,7 +127,8 @@ async function main() {
   if (!same) process.exitCode = 1;
 
   const metered = withMetrics(await host.openStore(ds));
-  report.push('', '| query | regions | samtools CLI | genolake CLI | genolake in process | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const opened = await paf.PafDataset.open(metered);
+  report.push('', '| query | regions | samtools CLI | genolake CLI | genolake in process | … dataset open | … + worker pool | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const len of [1e5, 1e6]) {
     const rs = regions(len);
     log(`${rs.length} regions of ${len / 1000} kb`);
@@ -135,15 +136,22 @@ async function main() {
       ['count (`view -c`)', ['-c'], ['-c'], { format: 'sam', count: true }],
       ['SAM records', ['-o', '/dev/null'], ['-o', '/dev/null'], { format: 'sam' }],
     ]) {
-      const sam = [], cli = [], inproc = [], reads = [], sbytes = [], pbytes = [], preq = [], srss = [], crss = [], scalls = [];
+      const sam = [], cli = [], inproc = [], inopen = [], inpool = [], reads = [], sbytes = [], pbytes = [], preq = [], srss = [], crss = [], scalls = [];
       for (const r of rs) {
         const s = repeat('samtools', ['view', ...samArgs, bam, r]);
         const c = repeat('node', [CLI, 'paf-query', ...ourArgs, ds, r], Math.min(RUNS, 3));
         const region = parseRegion(r);
-        const once = async () => {
+        // In process: the dataset opened per query, in one thread; opened once; and with the pool.
+        const once = async (extra = { workers: 'never' }) => {
           const t0 = performance.now();
-          const res = await paf.runQuery({ host, store: metered, output: nullSink, request: {}, scan: { regions: [region] }, out });
+          const res = await paf.runQuery({ host, store: metered, output: nullSink, request: {}, scan: { regions: [region] }, out, ...extra });
           return { t: performance.now() - t0, n: res.records };
+        };
+        const timesOf = async (extra) => {
+          await once(extra);
+          const ts = [];
+          for (let i = 0; i < RUNS; i++) ts.push((await once(extra)).t);
+          return median(ts);
         };
         await once();
         metered.reset();
@@ -151,14 +159,16 @@ async function main() {
         pbytes.push(metered.metrics.bytesRead), preq.push(metered.metrics.gets);
         const ts = [first.t];
         for (let i = 1; i < RUNS; i++) ts.push((await once()).t);
+        inopen.push(await timesOf({ workers: 'never', dataset: opened }));
+        inpool.push(await timesOf({ workers: 'always', dataset: opened }));
         const b = samtoolsBytes(r);
         sam.push(s.wall), cli.push(c.wall), inproc.push(median(ts)), reads.push(first.n);
         sbytes.push(b.data + b.index), scalls.push(b.calls), srss.push(s.rss), crss.push(c.rss);
       }
-      row(`${len / 1000} kb, ${what}`, rs.length, ms(median(sam)), ms(median(cli)), ms(median(inproc)), median(reads), `${mib(median(sbytes))}, ${median(scalls)} reads`, `${mib(median(pbytes))}, ${median(preq)}`, `${mib(Math.max(...srss) * 1024)} / ${mib(Math.max(...crss) * 1024)}`);
+      row(`${len / 1000} kb, ${what}`, rs.length, ms(median(sam)), ms(median(cli)), ms(median(inproc)), ms(median(inopen)), ms(median(inpool)), median(reads), `${mib(median(sbytes))}, ${median(scalls)} reads`, `${mib(median(pbytes))}, ${median(preq)}`, `${mib(Math.max(...srss) * 1024)} / ${mib(Math.max(...crss) * 1024)}`);
     }
   }
-  report.push('', `In process = \`paf.runQuery\` on an opened store after one warm-up query (manifest and index objects cached by the OS, not by us). paf bytes/requests = what the query asked the store for (withMetrics: ranged GETs), i.e. what an object store would serve; samtools bytes = strace read/pread64 on the BAM and BAI for one \`samtools view -c\`. Rerun: \`npm run bench\` (all packages) or \`npm run build && node tools/bench/paf.mjs ${size}\`.`);
+  report.push('', `In process = \`paf.runQuery\` on an opened store after one warm-up query, in the calling thread (\`workers: 'never'\`), the dataset opened by each query (manifest and chunk headers read and parsed each time; the OS caches the files); "dataset open" passes a \`PafDataset\` opened once (\`dataset:\`); "+ worker pool" also \`workers: 'always'\` (record groups decoded and formatted in core's worker pool as well; counts never use it). paf bytes/requests = what the query asked the store for (withMetrics: ranged GETs), i.e. what an object store would serve; samtools bytes = strace read/pread64 on the BAM and BAI for one \`samtools view -c\`. Rerun: \`npm run bench\` (all packages) or \`npm run build && node tools/bench/paf.mjs ${size}\`.`);
   const text = `${report.join('\n')}\n`;
   process.stdout.write(text);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text);
