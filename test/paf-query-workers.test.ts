@@ -2,7 +2,7 @@
 // workers and by the calling thread, written in order) against samtools view 1.16, through the
 // built binary: worker threads import only compiled code (needs `npx turbo run build`; the root
 // `npm test` builds first). ex1.bam stored with 16-record groups, so every region spans many.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,19 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
     expect(pooled.out).toBe(want);
     const here = await genolake(['paf-query', '-@', '1', ds, ...args]);
     expect(here.out).toBe(want);
+  }, 60_000);
+
+  // That the query also stops early is tested on a sink in plugins/paf/src/dataset/output-abort.test.ts.
+  it('exits 0 without a message when the reader of stdout goes away (… | head), with and without workers', async () => {
+    for (const threads of ['1', '2']) {
+      const child = spawn(process.execPath, [BIN, 'paf-query', '-@', threads, ds, 'chr1', 'chr2', 'chr1'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ threads, code, err }).toEqual({ threads, code: 0, err: '' });
+    }
   }, 60_000);
 
   it('a damaged page found by a worker is a one-line error naming the object', async () => {

@@ -1,5 +1,5 @@
 /** Shared pieces of the paf commands: option parsing, BED regions, output sinks. */
-import { InputError, InvalidArgumentError, openSink, openSource, type AbortableSink, type Region } from '@genolake/core';
+import { AbortedError, InputError, InvalidArgumentError, openSink, openSource, type AbortableSink, type Region } from '@genolake/core';
 import type { CommandContext } from '@genolake/core/plugin';
 
 /** Runs node:util parseArgs, turning its errors into InvalidArgumentError. */
@@ -30,8 +30,19 @@ export async function bedRegions(ctx: CommandContext, path: string): Promise<Reg
   return regions;
 }
 
-export async function sinkFor(ctx: CommandContext, out: string | undefined): Promise<AbortableSink> {
-  return openSink(ctx.host, out ?? '-', { stdout: ctx.io.stdout });
+export async function sinkFor(ctx: CommandContext, out: string | undefined, onBrokenPipe?: () => void): Promise<AbortableSink> {
+  return openSink(ctx.host, out ?? '-', { stdout: ctx.io.stdout, ...(onBrokenPipe ? { onBrokenPipe } : {}) });
+}
+
+/**
+ * The command's signal, also aborted when the reader of stdout goes away (`… | head`): the
+ * query then stops, as samtools does on SIGPIPE, instead of decoding the rest for nobody.
+ * `quiet()` says whether an error came from that, which is no failure.
+ */
+export function stdoutWatch(ctx: CommandContext): { signal: AbortSignal; onBrokenPipe: () => void; quiet(e: unknown): boolean } {
+  const gone = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, gone.signal]) : gone.signal;
+  return { signal, onBrokenPipe: () => gone.abort(new AbortedError('the reader of stdout went away')), quiet: () => gone.signal.aborted };
 }
 
 export async function withSink<T>(sink: AbortableSink, f: () => Promise<T>): Promise<T> {

@@ -164,6 +164,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   if (sam && !out.headerOnly && !none) n = await samRecords(ds, input, scan, sam, limit);
   else if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {
+      input.signal?.throwIfAborted();
       const contig = s.refId >= 0 ? names[s.refId]! : '*';
       if (arrow) {
         const rows = s.rows.length > limit - n ? s.rows.slice(0, limit - n) : s.rows;
@@ -176,6 +177,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
       let text = '';
       for (const i of s.rows) {
         if (n >= limit) break;
+        if ((n & 4095) === 0) input.signal?.throwIfAborted();
         n++;
         if (asm && bam) {
           const rec = asm.record(i);
@@ -239,6 +241,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
       // Two jobs per worker in the pool (one running, one waiting: a worker never idles while
       // this thread formats); the rest here, between looks at which are done.
       for (const job of samJobs(part, fields, filter, names, part.got.chunk.extra?.mates === MATES_RELATIVE)) {
+        signal?.throwIfAborted();
         if (busy < 2 * poolWorkers()) {
           busy++;
           const piece = runSamJob(job, signal).finally(() => busy--);
@@ -256,6 +259,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
     // Group by group, as the workers do: no joined copy of every stream, and a group's
     // decoded pages are garbage before the next is decoded.
     for (const g of part.sel?.groups ?? [undefined]) {
+      signal?.throwIfAborted();
       const batch = decodePart(part, input.host, fields, g);
       for (const i of filterRows(batch, part.regions, scan)) {
         if (n >= limit) break;
