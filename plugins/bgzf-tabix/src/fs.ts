@@ -1,6 +1,7 @@
 /** Local-file ByteSources and sinks for the commands (Node only). */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { AbortedError } from '@genolake/core';
 import type { ByteSink, ByteSource } from '@genolake/core/plugin';
 
 /** Read size for streaming: 1 MiB keeps syscalls and chunk concatenation cheap. */
@@ -43,19 +44,53 @@ export function streamSource(stream: NodeJS.ReadableStream, name = '-'): ByteSou
   };
 }
 
-/** A ByteSink over a Node writable, honouring back-pressure. */
+/**
+ * What writes fail with once the reader of a pipe has gone away (EPIPE, `… | head`): the
+ * commands then end quietly with exit 0, as htslib's tools do on SIGPIPE.
+ */
+export class ReaderGoneError extends AbortedError {}
+
+const gone = (e: unknown): boolean => {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+};
+
+/**
+ * A ByteSink over a Node writable: backpressure respected; a stream error (one on an earlier
+ * write included) fails the next write instead of going unhandled, and EPIPE fails it with
+ * ReaderGoneError. `close`: end the stream at the end (not for stdout).
+ */
 export function writableSink(stream: NodeJS.WritableStream, name: string, close = true): ByteSink {
+  let failure: unknown;
+  const onError = (e: unknown): void => {
+    failure ??= gone(e) ? new ReaderGoneError(`${name}: the reader went away`) : e;
+  };
+  stream.on('error', onError);
   return {
     name,
     write: (chunk) =>
       new Promise<void>((resolve, reject) => {
-        const ok = stream.write(chunk, (err) => (err ? reject(err) : undefined));
-        if (ok) resolve();
-        else stream.once('drain', resolve);
+        if (failure) return reject(failure);
+        const ok = stream.write(chunk, (err) => (err ? onError(err) : undefined));
+        if (ok) return resolve();
+        const fail = (): void => {
+          stream.removeListener('drain', drained);
+          reject(failure);
+        };
+        const drained = (): void => {
+          stream.removeListener('error', fail);
+          resolve();
+        };
+        stream.once('drain', drained);
+        stream.once('error', fail);
       }),
     end: () =>
       new Promise<void>((resolve, reject) => {
-        if (!close) return resolve();
+        if (failure) return reject(failure);
+        if (!close) {
+          stream.removeListener('error', onError);
+          return resolve();
+        }
         stream.once('error', reject);
         stream.end(() => resolve());
       }),

@@ -61,9 +61,10 @@ Options:
         format,
         request,
         log: (m) => void session.io.stderr.write(`${m}\n`),
-        ...(session.signal ? { signal: session.signal } : {}),
+        signal: sink.signal,
       }),
     );
+    if (sink.readerGone()) return 0;
     if (flag(p, 'stats')) await printStats(session, store);
     return 0;
   },

@@ -99,9 +99,10 @@ Options:
         request,
         output,
         log: (m) => void session.io.stderr.write(`${m}\n`),
-        ...(session.signal ? { signal: session.signal } : {}),
+        signal: output.signal,
       }),
     );
+    if (!result) return 0; // the reader of stdout went away
     if (explain) {
       // A driver planning with record groups reports its chunk-header reads apart (PlanExplainReport).
       const plan: PlanExplainReport = result.explain ?? { objects: 0, requests: 0, bytes: 0 };

@@ -1,7 +1,9 @@
 /** How the commands end: one clear line on stderr and the error's exit code, never a stack. */
 import { isGenolakeError } from '@genolake/core';
+import { ReaderGoneError } from '../fs.js';
 
 export function reportError(command: string, stderr: NodeJS.WritableStream, e: unknown): number {
+  if (e instanceof ReaderGoneError) return 0; // `… | head`: nobody reads on, which is no failure
   if (isGenolakeError(e)) {
     stderr.write(`${command}: ${e.message}\n`);
     return e.exitCode;
