@@ -62,5 +62,6 @@ Environment:
   GENOLAKE_PLUGIN_CACHE=0 scan node_modules for plugins every time (no cache)
 
 Exit codes: 0 ok, 1 error, 2 usage or input error, 3 corrupt data, 4 write conflict.
+Output to a pipe whose reader goes away (... | head) ends a command at once, with 0.
 `;
 }
