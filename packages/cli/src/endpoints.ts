@@ -2,7 +2,7 @@
  * Inputs and outputs of commands through core's openSource/openSink; '-' means the session's
  * stdin/stdout, so in-process runs (tests, embedding) capture them.
  */
-import { AbortedError, openSink, openSource, type ByteSource } from '@genolake/core';
+import { brokenPipeWatch, openSink, openSource, type ByteSource } from '@genolake/core';
 import type { Session } from './command.js';
 import { storeOptions } from './dataset-store.js';
 
@@ -18,13 +18,9 @@ export type OutputSink = Awaited<ReturnType<typeof openSink>> & {
 };
 
 export async function outputSink(session: Session, target: string | undefined): Promise<OutputSink> {
-  const gone = new AbortController();
-  const sink = await openSink(session.host, target ?? '-', {
-    stdout: session.io.stdout, storeOptions: storeOptions(session),
-    onBrokenPipe: () => gone.abort(new AbortedError('the reader of stdout went away')),
-  });
-  const signal = session.signal ? AbortSignal.any([session.signal, gone.signal]) : gone.signal;
-  return Object.assign(sink, { signal, readerGone: () => gone.signal.aborted });
+  const { signal, onBrokenPipe, readerGone } = brokenPipeWatch(session.signal);
+  const sink = await openSink(session.host, target ?? '-', { stdout: session.io.stdout, storeOptions: storeOptions(session), onBrokenPipe });
+  return Object.assign(sink, { signal, readerGone });
 }
 
 /**

@@ -6,7 +6,7 @@ export { fsStorePlugin } from './store/builtin.js';
 export { resolveObjectUrl } from './io/resolve.js';
 export { openSource, objectSource, stdinSource, DEFAULT_BLOCK_SIZE } from './io/source.js';
 export type { OpenSourceOptions } from './io/source.js';
-export { openSink, objectSink, stdoutSink } from './io/sink.js';
+export { brokenPipeWatch, openSink, objectSink, stdoutSink } from './io/sink.js';
 export type { OpenSinkOptions, AbortableSink } from './io/sink.js';
 export { BoundedQueue } from './io/bounded-queue.js';
 export { WorkerPool, getSharedPool, withTransfer } from './util/worker-pool.js';

@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHost } from '../host-default.js';
 import { FS_TEMP_DIR } from '../store/fs.js';
-import { openSink } from './sink.js';
+import { brokenPipeWatch, openSink } from './sink.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -102,5 +102,20 @@ describe("openSink('-')", () => {
     for (let i = 0; i < 5; i++) await sink.write('more\n');
     await sink.end();
     expect(broken).toBe(1);
+  });
+});
+
+describe('brokenPipeWatch', () => {
+  it('aborts its signal when the reader goes away or the parent aborts, and tells the two apart', () => {
+    const w = brokenPipeWatch();
+    expect(w.signal.aborted).toBe(false);
+    w.onBrokenPipe();
+    expect(w.signal.aborted).toBe(true);
+    expect(w.readerGone()).toBe(true);
+    const parent = new AbortController();
+    const v = brokenPipeWatch(parent.signal);
+    parent.abort(new Error('interrupted'));
+    expect(v.signal.aborted).toBe(true);
+    expect(v.readerGone()).toBe(false);
   });
 });

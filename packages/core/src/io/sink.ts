@@ -23,6 +23,20 @@ export interface OpenSinkOptions {
 }
 
 /**
+ * For a command writing to stdout: `signal` (to pass to the work) aborts when the reader goes
+ * away (`… | head`; hand `onBrokenPipe` to openSink) or when `parent` does. `readerGone()`
+ * tells an error from that, which is no failure (samtools and friends exit on SIGPIPE), from others.
+ */
+export function brokenPipeWatch(parent?: AbortSignal): { signal: AbortSignal; onBrokenPipe: () => void; readerGone(): boolean } {
+  const gone = new AbortController();
+  return {
+    signal: parent ? AbortSignal.any([parent, gone.signal]) : gone.signal,
+    onBrokenPipe: () => gone.abort(new AbortedError('the reader of stdout went away')),
+    readerGone: () => gone.signal.aborted,
+  };
+}
+
+/**
  * Opens an output: '-' is stdout (backpressure respected, EPIPE quiet); anything else is an
  * object URL or path written by one streaming put that becomes visible at `end()`.
  */

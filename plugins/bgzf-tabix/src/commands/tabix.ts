@@ -5,12 +5,11 @@
  * ranged gets, indexing streams it and writes the index next to it.
  */
 import {
-  AlreadyExistsError, InputError, InvalidArgumentError, NotFoundError, type Region, openSink, openSource,
+  AlreadyExistsError, brokenPipeWatch, InputError, InvalidArgumentError, NotFoundError, type Region, openSink, openSource,
   parseRegion, resolveObjectUrl,
 } from '@genolake/core';
 import type { CommandContext, CommandSpec } from '@genolake/core/plugin';
 import { encodeCsi } from '../csi/csi.js';
-import { writableSink } from '../fs.js';
 import { PRESETS, type TabixConfig, presetForName } from '../tabix/config.js';
 import { buildIndex } from '../tabix/indexer.js';
 import { type Explain, IndexedFile } from '../tabix/query.js';
@@ -88,8 +87,8 @@ export const tabixCommand: CommandSpec = {
       const { store, key } = await resolveObjectUrl(ctx.host, file, { readOnly: true, ...envOf(ctx) });
       const indexed = await IndexedFile.open(store, key);
       // EPIPE (`… | head`) ends the output quietly and the query with it, as in htslib's tabix.
-      let gone = false;
-      const sink = await openSink(ctx.host, '-', { stdout: ctx.io.stdout, onBrokenPipe: () => (gone = true) });
+      const { onBrokenPipe, readerGone } = brokenPipeWatch();
+      const sink = await openSink(ctx.host, '-', { stdout: ctx.io.stdout, onBrokenPipe });
       if (args.options.has('list-chroms')) {
         for (const n of indexed.index.names) await sink.write(`${n}\n`);
         return 0;
@@ -108,7 +107,7 @@ export const tabixCommand: CommandSpec = {
       const out = new LineBuffer((chunk) => sink.write(chunk));
       for await (const line of indexed.queryAll(regions)) {
         await out.push(line);
-        if (gone) return 0;
+        if (readerGone()) return 0;
       }
       await out.flush();
       await sink.end();

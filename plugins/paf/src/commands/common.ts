@@ -1,5 +1,5 @@
 /** Shared pieces of the paf commands: option parsing, BED regions, output sinks. */
-import { AbortedError, InputError, InvalidArgumentError, openSink, openSource, type AbortableSink, type Region } from '@genolake/core';
+import { brokenPipeWatch, InputError, InvalidArgumentError, openSink, openSource, type AbortableSink, type Region } from '@genolake/core';
 import type { CommandContext } from '@genolake/core/plugin';
 
 /** Runs node:util parseArgs, turning its errors into InvalidArgumentError. */
@@ -30,28 +30,28 @@ export async function bedRegions(ctx: CommandContext, path: string): Promise<Reg
   return regions;
 }
 
-export async function sinkFor(ctx: CommandContext, out: string | undefined, onBrokenPipe?: () => void): Promise<AbortableSink> {
-  return openSink(ctx.host, out ?? '-', { stdout: ctx.io.stdout, ...(onBrokenPipe ? { onBrokenPipe } : {}) });
+/** An output, and the command's signal, also aborted when the reader of stdout goes away (pass it to the work). */
+export type CommandSink = AbortableSink & { signal: AbortSignal; readerGone(): boolean };
+
+export async function sinkFor(ctx: CommandContext, out: string | undefined): Promise<CommandSink> {
+  const { signal, onBrokenPipe, readerGone } = brokenPipeWatch(ctx.signal);
+  const sink = await openSink(ctx.host, out ?? '-', { stdout: ctx.io.stdout, onBrokenPipe });
+  return Object.assign(sink, { signal, readerGone });
 }
 
 /**
- * The command's signal, also aborted when the reader of stdout goes away (`… | head`): the
- * query then stops, as samtools does on SIGPIPE, instead of decoding the rest for nobody.
- * `quiet()` says whether an error came from that, which is no failure.
+ * Runs `f` writing into the sink: ends it on success, aborts it on failure. Undefined when
+ * `f` stopped because the reader of stdout went away (`… | head`: the query stops, as
+ * samtools does on SIGPIPE, instead of decoding the rest for nobody; no failure).
  */
-export function stdoutWatch(ctx: CommandContext): { signal: AbortSignal; onBrokenPipe: () => void; quiet(e: unknown): boolean } {
-  const gone = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, gone.signal]) : gone.signal;
-  return { signal, onBrokenPipe: () => gone.abort(new AbortedError('the reader of stdout went away')), quiet: () => gone.signal.aborted };
-}
-
-export async function withSink<T>(sink: AbortableSink, f: () => Promise<T>): Promise<T> {
+export async function withSink<T>(sink: CommandSink, f: () => Promise<T>): Promise<T | undefined> {
   try {
     const r = await f();
     await sink.end();
     return r;
   } catch (e) {
     await sink.abort(e);
+    if (sink.readerGone()) return undefined;
     throw e;
   }
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { CommandContext, CommandSpec } from '@genolake/core/plugin';
 import { runQuery } from '../dataset/output.js';
 import { parseFlags } from '../driver.js';
-import { bedRegions, parse, sinkFor, stdoutWatch, withSink } from './common.js';
+import { bedRegions, parse, sinkFor, withSink } from './common.js';
 
 export async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values: v, positionals } = parse('paf-query', () => parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
@@ -33,11 +33,8 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   const format = v.bam ? 'bam' : v['output-format'] ?? (request.fields ? 'jsonl' : 'sam');
   const threads = v.threads === undefined ? undefined : Number(v.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new InvalidArgumentError(`paf-query: -@/--threads takes a whole number of threads >= 1, got '${v.threads}'`);
-  const watch = stdoutWatch(ctx);
-  const sink = await sinkFor(ctx, v.explain ? '-' : v.output, watch.onBrokenPipe);
-  let result: Awaited<ReturnType<typeof runQuery>>;
-  try {
-    result = await withSink(sink, () => runQuery({
+  const sink = await sinkFor(ctx, v.explain ? '-' : v.output);
+  const result = await withSink(sink, () => runQuery({
     host: ctx.host, store, output: sink, request, regionText: [...regionArgs, ...bed.map((r) => r.contig)],
     warn: (m) => void ctx.io.stderr.write(`${m}\n`),
     scan: {
@@ -52,12 +49,9 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
       ...(threads !== undefined ? { threads } : {}),
     },
     ...(threads !== undefined ? { workers: threads === 1 ? 'never' as const : 'always' as const } : {}),
-    signal: watch.signal,
+    signal: sink.signal,
   }));
-  } catch (e) {
-    if (watch.quiet(e)) return 0;
-    throw e;
-  }
+  if (!result) return 0; // the reader of stdout went away
   if (v.explain && result.explain) {
     const e = result.explain;
     let text = `plan: ${e.objects} objects, ${e.requests} requests, ${e.bytes} bytes\n`;

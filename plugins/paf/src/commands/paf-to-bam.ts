@@ -4,7 +4,7 @@ import { pafToBamSpec } from './specs.js';
 import { parseArgs } from 'node:util';
 import type { CommandContext, CommandSpec } from '@genolake/core/plugin';
 import { runQuery } from '../dataset/output.js';
-import { parse, sinkFor, stdoutWatch, withSink } from './common.js';
+import { parse, sinkFor, withSink } from './common.js';
 
 export async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values: v, positionals } = parse('paf-to-bam', () => parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
@@ -23,19 +23,13 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   if (v.version !== undefined) request.version = Number(v.version);
   const threads = v.threads === undefined ? 2 : Number(v.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(`paf-to-bam: bad thread count "${v.threads}"`);
-  const watch = stdoutWatch(ctx);
-  const sink = await sinkFor(ctx, out, watch.onBrokenPipe);
-  let result: Awaited<ReturnType<typeof runQuery>>;
-  try {
-    result = await withSink(sink, () => runQuery({
-      host: ctx.host, store, output: sink, request, regionText: regionArgs, warn: (m) => void ctx.io.stderr.write(`${m}\n`),
-      scan: { ...(request.regions ? { regions: request.regions } : {}) },
-      out: { format: 'bam', threads, ...(v.index ? { index: true } : {}) }, signal: watch.signal,
-    }));
-  } catch (e) {
-    if (watch.quiet(e)) return 0;
-    throw e;
-  }
+  const sink = await sinkFor(ctx, out);
+  const result = await withSink(sink, () => runQuery({
+    host: ctx.host, store, output: sink, request, regionText: regionArgs, warn: (m) => void ctx.io.stderr.write(`${m}\n`),
+    scan: { ...(request.regions ? { regions: request.regions } : {}) },
+    out: { format: 'bam', threads, ...(v.index ? { index: true } : {}) }, signal: sink.signal,
+  }));
+  if (!result) return 0; // the reader of stdout went away
   // Written after the BAM is complete, so the index is never older than its BAM (htslib warns).
   if (result.bai) {
     const bai = await sinkFor(ctx, `${out}.bai`);

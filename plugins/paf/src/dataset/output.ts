@@ -13,8 +13,7 @@ import type { BaiBuilder } from '../bam/bai.js';
 import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
-import { MATES_RELATIVE } from './mates.js';
-import { decodePart, filterRows, PafDataset, type RecordFilter, type ScanOptions } from './reader.js';
+import { decodePart, filterRows, PafDataset, type ScanOptions } from './reader.js';
 import { poolWorkers, runSamJob, samJobs, samPiece, usePool, type SamPiece, type WorkerMode } from './sam-workers.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
@@ -221,9 +220,6 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
   const { output, signal } = input;
   const mode = limit === Infinity ? input.workers ?? 'auto' : 'never';
   const fields = ds.decodeFields(scan);
-  const filter: RecordFilter = {
-    ...(scan.requireFlags ? { requireFlags: scan.requireFlags } : {}), ...(scan.excludeFlags ? { excludeFlags: scan.excludeFlags } : {}), ...(scan.minMapq ? { minMapq: scan.minMapq } : {}),
-  };
   let names: string | undefined;
   const queue: Promise<SamPiece>[] = [];
   let n = 0, busy = 0;
@@ -240,7 +236,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
       names ??= ds.header.names.join('\t');
       // Two jobs per worker in the pool (one running, one waiting: a worker never idles while
       // this thread formats); the rest here, between looks at which are done.
-      for (const job of samJobs(part, fields, filter, names, part.got.chunk.extra?.mates === MATES_RELATIVE)) {
+      for (const job of samJobs(part, fields, scan, names)) {
         signal?.throwIfAborted();
         if (busy < 2 * poolWorkers()) {
           busy++;

@@ -20,7 +20,7 @@ import {
 } from '@genolake/core';
 import { getSharedPool, withTransfer, type TransferResult } from '@genolake/core/node';
 import { ensureCodecs } from '../codecs/index.js';
-import { restoreMates } from './mates.js';
+import { MATES_RELATIVE, restoreMates } from './mates.js';
 import { filterRows, type FetchedPart, type RecordFilter } from './reader.js';
 import { SamText } from './sam-text.js';
 
@@ -34,9 +34,12 @@ export interface SamJob {
   key: string;
   /** The record group, by its index in the chunk (messages name it). */
   group: number;
-  /** The chunk header with only this job's group (a sparse array), its schema as JSON (a schema holds functions, which do not clone). */
+  /**
+   * The chunk header with only this job's group (a sparse array), its schema as JSON text (a
+   * schema holds functions, which do not clone; text compares and clones cheaply).
+   */
   header: Omit<ChunkHeader, 'schema'>;
-  schema: RecordSchemaJSON;
+  schema: string;
   /** The group's pages back to back, and where each is: [part name, offset, length]. */
   bytes: Uint8Array;
   parts: [part: string, offset: number, length: number][];
@@ -56,7 +59,7 @@ export interface SamPiece {
 }
 
 let workerHost: Promise<Host> | undefined;
-let schemaOf: { json: RecordSchemaJSON; schema: RecordSchema } | undefined;
+let schemaOf: { json: string; schema: RecordSchema } | undefined;
 
 /** The worker side: one job's SAM lines. */
 export async function samTextTask(job: SamJob): Promise<TransferResult<SamPiece>> {
@@ -71,7 +74,7 @@ let text: { joined: string; sam: SamText } | undefined;
 export function samPiece(job: SamJob, host: Host): SamPiece {
   const pages = new Map(job.parts.map(([part, at, length]) => [part, job.bytes.subarray(at, at + length)]));
   // Consecutive jobs of a chunk share one schema object; a new one is parsed when it changes.
-  if (!schemaOf || JSON.stringify(schemaOf.json) !== JSON.stringify(job.schema)) schemaOf = { json: job.schema, schema: schemaFromJSON(job.schema) };
+  if (schemaOf?.json !== job.schema) schemaOf = { json: job.schema, schema: schemaFromJSON(JSON.parse(job.schema) as RecordSchemaJSON) };
   const header: ChunkHeader = { ...job.header, schema: schemaOf.schema };
   const batch = decodeChunkPages(header, pages, host, { name: job.key, fields: job.fields, groups: [job.group] });
   if (job.mates) restoreMates(batch, job.refId);
@@ -94,13 +97,19 @@ export function usePool(part: FetchedPart, mode: WorkerMode): boolean {
   return mode === 'always' || getSharedPool().started > 0;
 }
 
-/** A fetched chunk's jobs, one per selected group. */
-export function samJobs(part: FetchedPart, fields: string[], filter: RecordFilter, names: string, mates: boolean): SamJob[] {
+/** A fetched chunk's jobs, one per selected group; `names`: the header's reference names joined by tabs. */
+export function samJobs(part: FetchedPart, fields: string[], scan: RecordFilter, names: string): SamJob[] {
   const { got, sel } = part;
   const header = sel!.header;
   const streams = streamNamesFor(header.schema, fields);
   const { schema, ...rest } = header;
-  const json = schemaToJSON(schema);
+  const json = JSON.stringify(schemaToJSON(schema));
+  const mates = got.chunk.extra?.mates === MATES_RELATIVE;
+  // Only the filter's own fields: the scan options also hold a signal, which does not clone.
+  const filter: RecordFilter = {
+    ...(scan.requireFlags ? { requireFlags: scan.requireFlags } : {}), ...(scan.excludeFlags ? { excludeFlags: scan.excludeFlags } : {}),
+    ...(scan.minMapq ? { minMapq: scan.minMapq } : {}),
+  };
   return sel!.groups.map((g) => {
     const pages = streams.map((s) => got.streams.get(pagePartName(s, g))!);
     const bytes = new Uint8Array(pages.reduce((n, p) => n + (p?.length ?? 0), 0));
