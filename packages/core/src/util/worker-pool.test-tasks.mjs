@@ -40,3 +40,10 @@ export function sumAndEcho(bytes) {
 }
 
 export const notAFunction = 1;
+
+/** Busy-waits `ms` and reports when it started and ended (Date.now()) and on which thread. */
+export function timed(ms) {
+  const start = Date.now();
+  while (Date.now() < start + ms);
+  return { start, end: Date.now(), threadId };
+}

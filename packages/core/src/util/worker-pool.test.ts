@@ -91,6 +91,67 @@ describe('WorkerPool', () => {
     await p.close();
   });
 
+  describe('depth: tasks sent ahead to a busy worker', () => {
+    interface Timed { start: number; end: number; threadId: number }
+    /** Two 100 ms tasks on one worker while this thread spins 600 ms: when did the second start? */
+    async function secondStart(depth: number): Promise<{ gap: number; free: number; second: Timed }> {
+      const p = new WorkerPool({ size: 1, depth });
+      await p.run(TASKS, 'add', [1, 1]); // started and warm
+      const a = p.run<Timed>(TASKS, 'timed', [100]);
+      const b = p.run<Timed>(TASKS, 'timed', [100]);
+      const until = Date.now() + 600;
+      while (Date.now() < until); // this thread busy, as a query decoding a group is
+      const free = Date.now();
+      const [first, second] = await Promise.all([a, b]);
+      await p.close();
+      return { gap: second.start - first.end, free, second };
+    }
+    it('a worker starts its next task without waiting for the calling thread', async () => {
+      const two = await secondStart(2);
+      expect(two.gap).toBeLessThan(100);
+      expect(two.second.end).toBeLessThanOrEqual(two.free);
+      // Control: with depth 1 the second task is sent only once this thread is free again.
+      const one = await secondStart(1);
+      expect(one.second.start).toBeGreaterThanOrEqual(one.free);
+    });
+    it('starts a new worker before giving a busy one more', async () => {
+      const p = new WorkerPool({ size: 2, depth: 2 });
+      const [a, b] = await Promise.all([p.run<Timed>(TASKS, 'timed', [50]), p.run<Timed>(TASKS, 'timed', [50])]);
+      expect(a.threadId).not.toBe(b.threadId);
+      expect(p.started).toBe(2);
+      await p.close();
+    });
+    it('a crash fails the running task and runs the waiting ones elsewhere; moved buffers cannot be resent', async () => {
+      const p = new WorkerPool({ size: 1, depth: 3 });
+      const crash = p.run(TASKS, 'crash', []);
+      const add = p.run<number>(TASKS, 'add', [20, 22]);
+      const bytes = new Uint8Array([1, 2, 3]);
+      const moved = p.run(TASKS, 'sumAndEcho', [bytes], [bytes.buffer]).catch((e: unknown) => e);
+      await expect(crash).rejects.toThrow(/crash from .* exited with code 7/);
+      expect(await add).toBe(42);
+      expect(String(await moved)).toMatch(/sumAndEcho from .* was waiting in a worker that exited with code 7; the buffers moved to it are gone/);
+      expect(await p.run<number>(TASKS, 'add', [1, 2])).toBe(3);
+      await p.close();
+    });
+    it('aborting a task sent but not started rejects it at once and keeps the worker', async () => {
+      const p = new WorkerPool({ size: 1, depth: 2 });
+      const ac = new AbortController();
+      const a = p.run<Timed>(TASKS, 'timed', [300]);
+      const b = p.run<Timed>(TASKS, 'timed', [10], [], { signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      ac.abort();
+      await expect(b).rejects.toBeInstanceOf(AbortedError);
+      expect(Date.now() - t0).toBeLessThan(200);
+      const first = await a;
+      expect((await p.run<Timed>(TASKS, 'timed', [1])).threadId).toBe(first.threadId);
+      await p.close();
+    });
+    it('rejects a depth that is not a positive integer', () => {
+      expect(() => new WorkerPool({ depth: 0 })).toThrow(/depth must be a positive integer, got 0/);
+    });
+  });
+
   it('close() rejects pending work and refuses new work', async () => {
     const p = new WorkerPool({ size: 1 });
     const a = p.run(TASKS, 'spin', [200, 'a']);

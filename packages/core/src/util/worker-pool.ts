@@ -11,6 +11,11 @@
  *
  * Idle workers are unref'd, so an idle pool never keeps the process alive; a worker with a
  * task is ref'd so the process waits for the result.
+ *
+ * `depth` > 1 sends a busy worker its next task before the current one ends, so it starts
+ * that task without waiting for the calling thread, which may be busy with synchronous work
+ * of its own (a query decodes groups in the calling thread too). A new worker is started
+ * before a busy one is given more.
  */
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +30,8 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Module URLs each worker imports before its first task (e.g. a loader-hook registration). */
   preload?: string[];
+  /** Tasks sent to one worker at a time, the one running included; default 1. */
+  depth?: number;
 }
 
 /** Marker a task returns to have its result's buffers moved, not copied, to the caller. */
@@ -89,11 +96,14 @@ interface Task {
   reject(error: unknown): void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Rejected while sent to a worker and not yet started. */
+  aborted?: boolean;
 }
 
 interface Slot {
   worker: Worker;
-  task: Task | undefined;
+  /** Tasks sent to this worker and not answered, in the order sent (it runs them in turn). */
+  tasks: Task[];
 }
 
 interface Reply {
@@ -112,6 +122,7 @@ function toModuleUrl(s: string): string {
 
 export class WorkerPool {
   readonly size: number;
+  readonly depth: number;
   private readonly preload: string[];
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
@@ -122,6 +133,9 @@ export class WorkerPool {
     const size = opts.size ?? availableParallelism();
     if (!Number.isInteger(size) || size < 1) throw new InvalidArgumentError(`worker pool size must be a positive integer, got ${size}`);
     this.size = size;
+    const depth = opts.depth ?? 1;
+    if (!Number.isInteger(depth) || depth < 1) throw new InvalidArgumentError(`worker pool depth must be a positive integer, got ${depth}`);
+    this.depth = depth;
     this.preload = (opts.preload ?? []).map(toModuleUrl);
   }
 
@@ -160,26 +174,33 @@ export class WorkerPool {
     const err = () => new AbortedError('worker pool closed');
     for (const t of this.queue.splice(0)) this.settle(t, err());
     const slots = this.slots.splice(0);
-    for (const s of slots) if (s.task) this.settle(s.task, err());
+    for (const s of slots) for (const t of s.tasks.splice(0)) this.settle(t, err());
     await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** An idle worker, else a new one, else the least busy worker below `depth`. */
+  private freeSlot(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) {
+      if (s.tasks.length === 0) return s;
+      if (s.tasks.length < this.depth && (!best || s.tasks.length < best.tasks.length)) best = s;
+    }
+    return this.slots.length < this.size ? this.spawn() : best;
   }
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.task === undefined);
-      if (!slot) {
-        if (this.slots.length >= this.size) return;
-        slot = this.spawn();
-      }
+      const slot = this.freeSlot();
+      if (!slot) return;
       const task = this.queue.shift()!;
-      slot.task = task;
+      slot.tasks.push(task);
       slot.worker.ref();
       try {
         slot.worker.postMessage({ id: task.id, moduleUrl: task.moduleUrl, exportName: task.exportName, args: task.args }, task.transfer);
       } catch (e) {
         // Arguments that cannot be cloned: fail this task, keep the worker.
-        slot.task = undefined;
-        slot.worker.unref();
+        slot.tasks.pop();
+        if (slot.tasks.length === 0) slot.worker.unref();
         this.settle(task, new InvalidArgumentError(`cannot send arguments of ${task.exportName} from ${task.moduleUrl} to a worker: ${(e as Error).message}`, { cause: e }));
       }
     }
@@ -187,26 +208,29 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { preload: this.preload } });
-    const slot: Slot = { worker, task: undefined };
+    const slot: Slot = { worker, tasks: [] };
     worker.unref();
     worker.on('message', (reply: Reply) => {
-      const task = slot.task;
-      if (!task || task.id !== reply.id) return;
-      slot.task = undefined;
-      worker.unref();
-      if (reply.ok) this.settle(task, undefined, reply.value);
+      const k = slot.tasks.findIndex((t) => t.id === reply.id);
+      if (k < 0) return;
+      const [task] = slot.tasks.splice(k, 1) as [Task];
+      if (slot.tasks.length === 0) worker.unref();
+      if (task.aborted) {
+        // Aborted while waiting in this worker: already rejected, its result is dropped.
+      } else if (reply.ok) this.settle(task, undefined, reply.value);
       else this.settle(task, this.remoteError(task, reply));
       this.pump();
     });
     // A crash (uncaught error, out of memory, process.exit in a task) loses the worker:
-    // fail its task and let the next task start a fresh one.
+    // fail the task it was running, queue again the ones it had not started, and let the
+    // next task start a fresh worker.
     const lost = (why: string, cause?: unknown) => {
       const i = this.slots.indexOf(slot);
       if (i < 0) return;
       this.slots.splice(i, 1);
-      const task = slot.task;
-      slot.task = undefined;
-      if (task) this.settle(task, new Error(`worker running ${task.exportName} from ${task.moduleUrl} ${why}`, { cause }));
+      const [task, ...waiting] = slot.tasks.splice(0);
+      if (task && !task.aborted) this.settle(task, new Error(`worker running ${task.exportName} from ${task.moduleUrl} ${why}`, { cause }));
+      this.requeue(waiting, why);
       this.pump();
     };
     worker.on('error', (e) => lost(`crashed: ${e.message}`, e));
@@ -235,13 +259,36 @@ export class WorkerPool {
       this.settle(task, err);
       return;
     }
-    const slot = this.slots.find((s) => s.task === task);
+    const slot = this.slots.find((s) => s.tasks.includes(task));
     if (!slot) return;
+    if (slot.tasks[0] !== task) {
+      // Sent but not started: the worker will run it, and its reply is dropped.
+      task.aborted = true;
+      this.settle(task, err);
+      return;
+    }
+    // Running: synchronous work cannot be interrupted, so the worker goes; the tasks sent
+    // after this one run elsewhere.
     this.slots.splice(this.slots.indexOf(slot), 1);
-    slot.task = undefined;
+    const [, ...waiting] = slot.tasks.splice(0);
     this.settle(task, err);
     void slot.worker.terminate();
+    this.requeue(waiting, 'was stopped to abort the task it was running');
     this.pump();
+  }
+
+  /**
+   * Tasks a lost worker had not started go back to the front of the queue, in order; those
+   * whose buffers were moved to it cannot be sent again and fail.
+   */
+  private requeue(tasks: Task[], why: string): void {
+    const again: Task[] = [];
+    for (const t of tasks) {
+      if (t.aborted) continue;
+      if (t.transfer.length) this.settle(t, new Error(`task ${t.exportName} from ${t.moduleUrl} was waiting in a worker that ${why}; the buffers moved to it are gone`));
+      else again.push(t);
+    }
+    this.queue.unshift(...again);
   }
 
   private settle(task: Task, error: unknown, value?: unknown): void {

@@ -31,7 +31,7 @@ export interface OutputOptions {
   headerOnly?: boolean;
   /** Print only the number of matching records (-c). */
   count?: boolean;
-  /** BAM: compression threads. */
+  /** BAM: compression threads; SAM: threads decoding and formatting (the calling one and workers). */
   threads?: number;
   /**
    * BAM: build the .bai while writing. `true` returns its bytes in the result (paf-to-bam writes
@@ -219,6 +219,7 @@ const IN_FLIGHT = 8;
 async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOptions, sam: SamText, limit: number): Promise<number> {
   const { output, signal } = input;
   const mode = limit === Infinity ? input.workers ?? 'auto' : 'never';
+  const workers = poolWorkers(input.out.threads);
   const fields = ds.decodeFields(scan);
   let names: string | undefined;
   const queue: Promise<SamPiece>[] = [];
@@ -231,16 +232,16 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
     }
   };
   for await (const part of ds.fetched(input.store, input.host, { ...scan, ...(signal ? { signal } : {}) })) {
-    if (usePool(part, mode)) {
+    if (usePool(part, mode, workers)) {
       if (sam.length) await output.write(sam.take());
       names ??= ds.header.names.join('\t');
-      // Two jobs per worker in the pool (one running, one waiting: a worker never idles while
-      // this thread formats); the rest here, between looks at which are done.
+      // Two jobs per worker in the pool (one running, one sent ahead: a worker never waits
+      // while this thread formats); the rest here, between looks at which are done.
       for (const job of samJobs(part, fields, scan, names)) {
         signal?.throwIfAborted();
-        if (busy < 2 * poolWorkers()) {
+        if (busy < 2 * workers) {
           busy++;
-          const piece = runSamJob(job, signal).finally(() => busy--);
+          const piece = runSamJob(job, workers, signal).finally(() => busy--);
           piece.catch(() => {}); // awaited in order by drain; a later one may fail first
           queue.push(piece);
         } else {

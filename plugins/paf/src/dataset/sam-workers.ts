@@ -5,20 +5,25 @@
  * calling thread fetches, hands out jobs (two per worker, so a worker never waits), formats
  * the other groups itself meanwhile, and writes the pieces in order.
  *
- * Measured on the 2-vCPU bench machine (docs/benchmarks.md): a 100 kb region 1.24x faster
- * with a warm pool, 4 Mb 1.2x; each group costs ~40% more CPU when both threads run. A cold
- * pool does not pay for itself within one query (worker start-up and JIT warm-up in each
- * worker: a CLI query of a whole chromosome was 4% slower). Hence the modes: `'auto'` (the
- * default) uses the pool only when it is already running (a long-lived process that has
- * converted, or queried with `'always'`), `'always'` starts it (paf-query -@ 2+), `'never'`
- * keeps everything in the calling thread (-@ 1). Compiled code only: worker threads cannot
- * import the TypeScript sources.
+ * The jobs run in a pool of their own, one thread fewer than the CPUs (the calling thread is
+ * the last one), that sends each worker its next job before the current one ends (core's
+ * WorkerPool `depth`), so a worker never waits for the calling thread to finish a group of
+ * its own. (Core's shared pool has a thread per CPU: with the calling thread that made one
+ * thread more than CPUs, and groups took 2x as long whenever three ran.)
+ *
+ * A cold pool does not pay for itself within one query (worker start-up and JIT warm-up: a
+ * CLI query of a whole chromosome was 4% slower). Hence the modes: `'auto'` (the default)
+ * uses the pool only when it is already running (a long-lived process that has queried with
+ * `'always'`), `'always'` starts it (paf-query -@ 2+), `'never'` keeps everything in the
+ * calling thread (-@ 1). Compiled code only: worker threads cannot import the TypeScript
+ * sources.
  */
 import {
   createHost, decodeChunkPages, pagePartName, schemaFromJSON, schemaToJSON, streamNamesFor,
   type ChunkHeader, type Host, type RecordSchema, type RecordSchemaJSON, type Region,
 } from '@genolake/core';
-import { getSharedPool, withTransfer, type TransferResult } from '@genolake/core/node';
+import { availableParallelism } from 'node:os';
+import { WorkerPool, withTransfer, type TransferResult } from '@genolake/core/node';
 import { ensureCodecs } from '../codecs/index.js';
 import { MATES_RELATIVE, restoreMates } from './mates.js';
 import { filterRows, type FetchedPart, type RecordFilter } from './reader.js';
@@ -85,16 +90,31 @@ export function samPiece(job: SamJob, host: Host): SamPiece {
   return { text: text.sam.take(), records: rows.length };
 }
 
-/** Workers one query keeps busy: all threads but the calling one, which decodes too. */
-export function poolWorkers(): number {
-  return getSharedPool().size - 1;
+/**
+ * Workers a query keeps busy: `threads` (paf-query -@) less the calling thread, which decodes
+ * too; by default all CPUs but that one.
+ */
+export function poolWorkers(threads?: number): number {
+  return (threads ?? availableParallelism()) - 1;
+}
+
+let queryPool: WorkerPool | undefined;
+
+/**
+ * The query jobs' pool of `workers` threads, created on first use (and again, once idle, for
+ * a query asking another size); two jobs sent to a worker at a time.
+ */
+function pool(workers: number): WorkerPool {
+  if (queryPool && queryPool.size !== workers) void queryPool.close();
+  if (!queryPool || queryPool.size !== workers) queryPool = new WorkerPool({ size: workers, depth: 2 });
+  return queryPool;
 }
 
 /** Whether this fetched chunk goes to the pool. */
-export function usePool(part: FetchedPart, mode: WorkerMode): boolean {
+export function usePool(part: FetchedPart, mode: WorkerMode, workers: number): boolean {
   const groups = part.sel?.groups.length ?? 0;
-  if (mode === 'never' || !WORKERS_OK || groups < 2 || poolWorkers() < 1) return false;
-  return mode === 'always' || getSharedPool().started > 0;
+  if (mode === 'never' || !WORKERS_OK || groups < 2 || workers < 1) return false;
+  return mode === 'always' || (queryPool?.started ?? 0) > 0;
 }
 
 /** A fetched chunk's jobs, one per selected group; `names`: the header's reference names joined by tabs. */
@@ -128,7 +148,7 @@ export function samJobs(part: FetchedPart, fields: string[], scan: RecordFilter,
   });
 }
 
-/** Runs jobs in the pool; the promises settle in any order, the caller writes them in order. */
-export function runSamJob(job: SamJob, signal?: AbortSignal): Promise<SamPiece> {
-  return getSharedPool().run<SamPiece>(TASK, 'samTextTask', [job], [job.bytes.buffer as ArrayBuffer], signal ? { signal } : {});
+/** Runs jobs in a pool of `workers` threads; the promises settle in any order, the caller writes them in order. */
+export function runSamJob(job: SamJob, workers: number, signal?: AbortSignal): Promise<SamPiece> {
+  return pool(workers).run<SamPiece>(TASK, 'samTextTask', [job], [job.bytes.buffer as ArrayBuffer], signal ? { signal } : {});
 }
