@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { qualRansCodec } from './qual-rans.js';
+import { qualRansCodec, qualRansTextCodec } from './qual-rans.js';
 
 const ctx = { type: 'bytes' as const };
 const four = { type: 'bytes' as const, param: '4' };
@@ -90,5 +90,21 @@ describe('qualrans encoder', () => {
     expect(() => qualRansCodec.decode(enc, ctx)).toThrow(/qualrans/);
     expect(() => qualRansCodec.decode(qualRansCodec.encode(d, ctx), four)).toThrow(/qualrans/);
     expect(() => qualRansCodec.validate!('bytes', '3')).toThrow(/no parameter .* or 4/);
+  });
+});
+
+describe('qualrans decoding to SAM text', () => {
+  it('gives every value plus 33 (a missing quality 0x20), for both state counts, and does not encode', () => {
+    for (const c of [ctx, four]) {
+      for (const d of cases()) {
+        const text = qualRansTextCodec.decode(qualRansCodec.encode(d, c), c);
+        expect(text).toEqual(Uint8Array.from(d, (v) => (v + 33) & 0xff));
+      }
+    }
+    expect(qualRansTextCodec.decode(qualRansCodec.encode(new Uint8Array(500).fill(0xff), four), four)).toEqual(new Uint8Array(500).fill(0x20));
+    // The decoder's tables are shared: a plain decode after a text one gives values again.
+    const d = cases()[4]!;
+    expect(qualRansCodec.decode(qualRansCodec.encode(d, four), four)).toEqual(d);
+    expect(() => qualRansTextCodec.encode(d, four)).toThrow(/only decodes/);
   });
 });

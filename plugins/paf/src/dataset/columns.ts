@@ -292,7 +292,17 @@ SEQ_LETTERS.forEach((c, i) => (NT16[c] = i));
 export class RecordAssembler {
   private readonly out = new ByteWriter();
   private seq = new Uint8Array(1024);
-  constructor(private readonly batch: ColumnBatch, private readonly refId: number) {}
+  private qual = new Uint8Array(0);
+  /** `qualText`: the batch's qualities are SAM text (value + 33, sam-decode.ts), turned back into values here. */
+  constructor(private readonly batch: ColumnBatch, private readonly refId: number, private readonly qualText = false) {}
+
+  private quals(q: Uint8Array): Uint8Array {
+    if (!this.qualText) return q;
+    if (this.qual.length < q.length) this.qual = new Uint8Array(q.length * 2);
+    const out = this.qual.subarray(0, q.length);
+    for (let k = 0; k < q.length; k++) out[k] = (q[k]! - 33) & 0xff;
+    return out;
+  }
 
   record(i: number): Record {
     const c = this.batch.columns;
@@ -315,7 +325,7 @@ export class RecordAssembler {
       nextPos: (c.nextPos as NumericColumn).values[i] as number,
       tlen: (c.tlen as NumericColumn).values[i] as number,
       seq,
-      qual: qualC.data.subarray(qualC.offsets[i]!, qualC.offsets[i + 1]!),
+      qual: this.quals(qualC.data.subarray(qualC.offsets[i]!, qualC.offsets[i + 1]!)),
       aux: auxC.data.subarray(auxC.offsets[i]!, auxC.offsets[i + 1]!),
     }, this.out);
     return new Record(bytes);

@@ -13,8 +13,9 @@ import type { BaiBuilder } from '../bam/bai.js';
 import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
-import { decodePart, filterRows, PafDataset, type ScanOptions } from './reader.js';
+import { filterRows, PafDataset, type ScanOptions } from './reader.js';
 import { poolWorkers, runSamJob, samJobs, samPiece, usePool, type SamPiece, type WorkerMode } from './sam-workers.js';
+import { decodeSamPart } from './sam-decode.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
 import { OUTPUT_FORMATS } from './output-formats.js';
@@ -257,7 +258,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
     // decoded pages are garbage before the next is decoded.
     for (const g of part.sel?.groups ?? [undefined]) {
       signal?.throwIfAborted();
-      const batch = decodePart(part, input.host, fields, g);
+      const batch = decodeSamPart(part, input.host, fields, g);
       for (const i of filterRows(batch, part.regions, scan)) {
         if (n >= limit) break;
         n++;

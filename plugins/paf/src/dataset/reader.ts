@@ -11,7 +11,7 @@ import {
   Dataset, decodeChunkPages, decodeChunkStreams, explainPlan, fetchPlan, groupsOverlapping, InvalidArgumentError,
   planGroupedReads, planReads, readChunkHeader, streamNamesFor,
   type ChunkEntry, type ChunkHeader, type ColumnBatch, type FetchedChunk, type GroupedPlan, type PageSelection, type Host, type NumericColumn, type ObjectStore,
-  type PlanExplainReport, type ReadPlan, type Region,
+  type PlanExplainReport, type ReadPlan, type Region, type CodecRegistry,
 } from '@genolake/core';
 import { ensureCodecs } from '../codecs/index.js';
 import { Header } from '../header.js';
@@ -171,14 +171,19 @@ export interface FetchedPart {
 }
 
 /** Decodes a fetched chunk's fields (its selected groups, or only `group` of them, or all), mate fields made absolute. */
-export function decodePart(part: FetchedPart, host: Host, fields: string[], group?: number): ColumnBatch {
+export function decodePart(part: FetchedPart, host: CodecRegistry, fields: string[], group?: number, header = partHeader(part)): ColumnBatch {
   const { got, sel } = part;
   const key = got.chunk.key;
   const batch = sel
-    ? decodeChunkPages(sel.header, got.streams, host, { name: key, fields, groups: group === undefined ? sel.groups : [group] })
-    : decodeChunkStreams(readChunkHeader(got.header, key), got.streams, host, { name: key, fields });
+    ? decodeChunkPages(header, got.streams, host, { name: key, fields, groups: group === undefined ? sel.groups : [group] })
+    : decodeChunkStreams(header, got.streams, host, { name: key, fields });
   if (got.chunk.extra?.mates === MATES_RELATIVE) restoreMates(batch, part.refId);
   return batch;
+}
+
+/** The chunk header of a fetched part (parsed from its bytes when the part is not paged). */
+export function partHeader(part: FetchedPart): ChunkHeader {
+  return part.sel?.header ?? readChunkHeader(part.got.header, part.got.chunk.key);
 }
 
 /** Plans run one after another (a scan's passes) as one plan for explainPlan: their reads in order. */

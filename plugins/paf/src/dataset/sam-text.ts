@@ -15,6 +15,7 @@ import { CIGAR_OPS } from '../cigar.js';
 import { formatRecord } from '../sam/writer.js';
 import { formatFloat } from '../float.js';
 import { RecordAssembler } from './columns.js';
+import { qualIsText } from './sam-decode.js';
 
 const TAB = 9, NL = 10, STAR = 42, COLON = 58;
 const OPS = Uint8Array.from(CIGAR_OPS, (c) => c.charCodeAt(0));
@@ -69,6 +70,9 @@ interface Bound {
   nextRefId: NumericColumn['values'];
   nextPos: NumericColumn['values'];
   tlen: NumericColumn['values'];
+  /** The qual column holds SAM text already (sam-decode.ts), and this marks a missing quality. */
+  qualText: boolean;
+  missingQual: number;
 }
 
 /** New text buffers come from Buffer.allocUnsafe: nothing needs them zeroed, and `take` hands the filled one out whole. */
@@ -144,7 +148,7 @@ export class SamText {
   private slow(batch: ColumnBatch, refId: number, i: number): void {
     if (this.asmBatch !== batch) {
       this.asmBatch = batch;
-      this.asm = new RecordAssembler(batch, refId);
+      this.asm = new RecordAssembler(batch, refId, qualIsText(batch));
     }
     this.text(formatRecord(this.asm!.record(i), this.names));
     this.buf[this.length++] = NL;
@@ -154,7 +158,9 @@ export class SamText {
     const c = batch.columns;
     const cig = c.cigar as ListColumn;
     const num = (f: string): NumericColumn['values'] => (c[f] as NumericColumn).values;
+    const qualText = qualIsText(batch);
     return this.bound = {
+      qualText, missingQual: qualText ? 0x20 : 0xff,
       batch, ops: (cig.child as NumericColumn).values as Uint32Array, cigarAt: cig.offsets,
       seq: c.seq as BinaryColumn, qual: c.qual as BinaryColumn, aux: c.aux as BinaryColumn, name: c.name as BinaryColumn,
       flag: num('flag'), pos: num('pos'), mapq: num('mapq'), nextRefId: num('nextRefId'), nextPos: num('nextPos'), tlen: num('tlen'),
@@ -206,7 +212,8 @@ export class SamText {
     else b[this.length++] = STAR;
     b[this.length++] = TAB;
     const q0 = qual.offsets[i]!, q1 = qual.offsets[i + 1]!;
-    if (q1 === q0 || qual.data[q0] === 0xff) b[this.length++] = STAR;
+    if (q1 === q0 || qual.data[q0] === c.missingQual) b[this.length++] = STAR;
+    else if (c.qualText) this.copy(qual.data, q0, q1);
     else {
       const qd = qual.data;
       let at = this.length;

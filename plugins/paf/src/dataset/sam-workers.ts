@@ -19,7 +19,7 @@
  * sources.
  */
 import {
-  createHost, decodeChunkPages, pagePartName, schemaFromJSON, schemaToJSON, streamNamesFor,
+  createHost, pagePartName, schemaFromJSON, schemaToJSON, streamNamesFor,
   type ChunkHeader, type Host, type RecordSchema, type RecordSchemaJSON, type Region,
 } from '@genolake/core';
 import { availableParallelism } from 'node:os';
@@ -27,6 +27,7 @@ import { WorkerPool, withTransfer, type TransferResult } from '@genolake/core/no
 import { ensureCodecs } from '../codecs/index.js';
 import { MATES_RELATIVE, restoreMates } from './mates.js';
 import { filterRows, type FetchedPart, type RecordFilter } from './reader.js';
+import { decodeSamPages } from './sam-decode.js';
 import { SamText } from './sam-text.js';
 
 const TASK = import.meta.url;
@@ -81,7 +82,7 @@ export function samPiece(job: SamJob, host: Host): SamPiece {
   // Consecutive jobs of a chunk share one schema object; a new one is parsed when it changes.
   if (schemaOf?.json !== job.schema) schemaOf = { json: job.schema, schema: schemaFromJSON(JSON.parse(job.schema) as RecordSchemaJSON) };
   const header: ChunkHeader = { ...job.header, schema: schemaOf.schema };
-  const batch = decodeChunkPages(header, pages, host, { name: job.key, fields: job.fields, groups: [job.group] });
+  const batch = decodeSamPages(header, pages, host, job.key, job.fields, job.group);
   if (job.mates) restoreMates(batch, job.refId);
   const rows = filterRows(batch, job.regions, job.filter);
   // One text buffer per thread, grown once: a fresh 1 MiB buffer a job cost more than its zeroing.
