@@ -306,10 +306,14 @@ export class SamText {
     this.length = o;
   }
 
-  /** The text so far (the buffer itself, safe to hand to an async writer); writing goes on in a new buffer. */
+  /**
+   * The text so far (the buffer itself, safe to hand to an async writer); writing goes on in a
+   * new buffer an eighth larger than this text (not as large as this buffer, which growth may
+   * have doubled: the unused half still counted as external memory and brought on GC).
+   */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.length);
-    this.buf = newBuffer(this.buf.length);
+    this.buf = newBuffer(Math.max(this.length + (this.length >>> 3), 1 << 16));
     this.length = 0;
     return out;
   }
