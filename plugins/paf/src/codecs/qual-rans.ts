@@ -32,6 +32,8 @@ const M = 1 << S;
 /** State lives in [L, 256 L): below 2^30, so V8 keeps it a small integer. */
 const L = 1 << 22;
 const RUN_MAX = 7;
+/** More values than a page can hold (l_seq is an int32; pages hold ~1 MiB of records). */
+export const MAX_VALUES = 2 ** 30;
 
 function modelFor(k: number): number {
   return k <= 8 ? 2 : k <= 64 ? 1 : 0;
@@ -361,7 +363,8 @@ function encodeFour(p: Prepared): Uint8Array {
   return assemble(p, [xa, xb, xc, xd], pos[0]!);
 }
 
-function encode(data: Uint8Array, states: number): Uint8Array {
+/** A qualrans stream of `states` (1 or 4) states; qualpack's fallback for pages of many values. */
+export function encodeQualRans(data: Uint8Array, states: number): Uint8Array {
   const p = prepare(data, scratch);
   return p instanceof Uint8Array ? p : states === 4 ? encodeFour(p) : encodeOne(p);
 }
@@ -385,7 +388,9 @@ function parse(data: Uint8Array): Parsed | Uint8Array {
   const n = r.read();
   let k = r.byte();
   if (k === 0 && n > 0) k = 256;
-  if (n > data.length * 8192 + 1_000_000) throw new CorruptDataError(`codec qualrans: ${data.length} bytes declare ${n} values`);
+  // A page of one value (or one value but a handful) costs a few bytes however long it is (a
+  // multi-megabase read without qualities): only an absurd count is refused before allocating.
+  if (n > MAX_VALUES) throw new CorruptDataError(`codec qualrans: ${data.length} bytes declare ${n} values`);
   const values = new Uint8Array(Math.max(k, 1));
   for (let i = 0; i < k; i++) values[i] = r.byte();
   if (n === 0) return new Uint8Array(0);
@@ -475,8 +480,11 @@ function readState(data: Uint8Array, p: number): number {
   return data[p]! | (data[p + 1]! << 8) | (data[p + 2]! << 16) | (data[p + 3]! << 24);
 }
 
-/** `offset` is added (mod 256) to every value: 33 gives SAM text (see qualRansTextCodec). */
-function decode(data: Uint8Array, states: number, offset = 0): Uint8Array {
+/**
+ * Decodes a qualrans stream of `states` (1 or 4) states; `offset` is added (mod 256) to every
+ * value: 33 gives SAM text (see qualRansTextCodec). qualpack's fallback for pages of many values.
+ */
+export function decodeQualRans(data: Uint8Array, states: number, offset = 0): Uint8Array {
   const h = parse(data);
   if (offset) {
     // A page of one value (or none) comes back filled with it.
@@ -601,7 +609,7 @@ export const qualRansTextCodec: Codec = {
   encode: () => {
     throw new InvalidArgumentError('codec qualrans (SAM text variant) only decodes');
   },
-  decode: (data, ctx) => decode(data, statesOf(ctx.param), 33),
+  decode: (data, ctx) => decodeQualRans(data, statesOf(ctx.param), 33),
 };
 
 export const qualRansCodec: Codec = {
@@ -612,6 +620,6 @@ export const qualRansCodec: Codec = {
     statesOf(param);
   },
   outputType: () => 'bytes',
-  encode: (data, ctx) => encode(data, statesOf(ctx.param)),
-  decode: (data, ctx) => decode(data, statesOf(ctx.param)),
+  encode: (data, ctx) => encodeQualRans(data, statesOf(ctx.param)),
+  decode: (data, ctx) => decodeQualRans(data, statesOf(ctx.param)),
 };

@@ -49,10 +49,10 @@ Options:
   --fields a,b,c           JSON lines or Arrow of only these fields (fetches only their streams)
   -o, --output OUT         a path or object URL (default stdout)
   -@, --threads N          1: decode and format in this thread only; more: the record
-                           groups of SAM output are decoded and formatted in N threads
-                           (this one and N-1 workers; pays off for regions of several
-                           groups, ~2,048 reads each; more threads than cores only
-                           slows), BAM output compressed in N threads.
+                           groups of SAM output are decoded and formatted in N worker
+                           threads while this one reads and writes (pays off for
+                           regions of several groups, ~2,048 reads each; more threads
+                           than cores only slows), BAM output compressed in N threads.
                            Default: this thread only
   --version N              read dataset version N
   --explain                print the read plan to stderr and read no data

@@ -27,8 +27,9 @@ export const pafSchema = defineSchema(
     // Base letters (=ACMGRSVTWYHKDBN). Letters, not 2-bit codes: zstd finds the overlaps of
     // sorted reads as byte matches (measured in docs/formats/paf.md).
     seq: t.bytes().codec('zstd:5').lengthCodec('varint|zstd:3'),
-    // Phred values, static context model + rANS; a read without qualities stores l_seq bytes of 0xff.
-    qual: t.bytes().codec('qualrans:4').lengthCodec('varint|zstd:3'),
+    // Phred values: up to four levels (binned) packed 2 bits each, more through the context
+    // model + rANS (qual-pack.ts); a read without qualities stores l_seq bytes of 0xff.
+    qual: t.bytes().codec('qualpack|zstd:1').lengthCodec('varint|zstd:3'),
     // BAM aux bytes, in order (duplicate and unknown tags kept), regrouped per tag and type.
     aux: t.bytes().codec('auxsplit|zstd:4').lengthCodec('varint|zstd:3'),
   },
