@@ -9,7 +9,7 @@ import { parse } from './common.js';
 export async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const { values: v, positionals } = parse('bam-to-paf', () => parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
     append: { type: 'boolean' }, force: { type: 'boolean' }, 'chunk-records': { type: 'string' }, 'chunk-bytes': { type: 'string' },
-    'quality-bins': { type: 'string' }, 'drop-names': { type: 'boolean' }, 'drop-tags': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    qualities: { type: 'string' }, 'quality-bins': { type: 'string' }, 'drop-names': { type: 'boolean' }, 'drop-tags': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   } }));
   if (v.help) {
     ctx.io.stdout.write(bamToPafSpec.help);
@@ -24,6 +24,7 @@ export async function run(argv: string[], ctx: CommandContext): Promise<number> 
   const options: Record<string, unknown> = { mode: existing === 0 ? 'create' : v.append ? 'append' : 'replace' };
   if (v['chunk-records'] !== undefined) options.chunkRecords = v['chunk-records'];
   if (v['chunk-bytes'] !== undefined) options.chunkBytes = v['chunk-bytes'];
+  if (v.qualities !== undefined) options.qualities = v.qualities;
   if (v['quality-bins'] !== undefined) options.qualityBins = v['quality-bins'];
   if (v['drop-names']) options.dropNames = true;
   if (v['drop-tags'] !== undefined) options.dropTags = v['drop-tags'];

@@ -138,3 +138,37 @@ describe('paf convert: bad input publishes nothing', () => {
   });
   void InputError;
 });
+
+describe('paf convert: qualities fast and small', () => {
+  // Binned qualities (four levels, runs), one read without qualities, and one of nine levels
+  // in its own chunk (the rANS path of qualpack).
+  const r = rng(7);
+  const levels = 'F:,#';
+  const qual = (n: number): string => {
+    let s = '', c = 'F';
+    for (let i = 0; i < n; i++) s += (c = r() < 0.75 ? c : levels[Math.floor(r() * 4)]!);
+    return s;
+  };
+  const head = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:100000\n@SQ\tSN:c2\tLN:1000\n';
+  const recs = Array.from({ length: 3000 }, (_, i) => `r${i}\t0\tc1\t${i * 20 + 1}\t60\t100M\t*\t0\t0\t${'ACGT'.repeat(25)}\t${i === 1500 ? '*' : qual(100)}`);
+  recs.push(`s1\t0\tc2\t1\t60\t9M\t*\t0\t0\tACGTACGTA\t!+5?IFAB#`);
+  const sam = `${head}${recs.join('\n')}\n`;
+
+  it('store the same records; small is smaller; the choice is recorded; anything else is refused', async () => {
+    const path = join(tmpDir(), 'binned.sam');
+    writeFileSync(path, sam);
+    const out: Record<string, { text: string; bytes: number; qual: string }> = {};
+    for (const q of ['fast', 'small', undefined] as const) {
+      const ds = await memoryDataset(path, q ? { qualities: q } : {});
+      const meta = (await Dataset.open(ds.store)).manifest.metadata as { codecs: Record<string, string> };
+      const { text } = await query(ds.host, ds.store, { options: { h: 'true' } });
+      out[q ?? 'default'] = { text, bytes: ds.result.bytesWritten, qual: meta.codecs.qual! };
+    }
+    expect(out.fast!.qual).toBe('qualpack|zstd:1');
+    expect(out.default!.qual).toBe('qualpack|zstd:1');
+    expect(out.small!.qual).toBe('qualrans:4');
+    for (const o of Object.values(out)) expect(o.text.split('\n').filter((l) => !l.startsWith('@')).join('\n')).toBe(`${recs.join('\n')}\n`);
+    expect(out.small!.bytes).toBeLessThan(out.fast!.bytes);
+    await expect(memoryDataset(path, { qualities: 'tiny' })).rejects.toThrow(/qualities must be 'fast' or 'small', got 'tiny'/);
+  });
+});

@@ -8,7 +8,7 @@
 import { createHost, encodeChunk, type ChunkGroupInput, type ColumnBatch, type EncodedChunk, type Host } from '@genolake/core';
 import { getSharedPool, withTransfer, type TransferResult } from '@genolake/core/node';
 import { ensureCodecs } from '../codecs/index.js';
-import { pafSchema } from './schema.js';
+import { schemaFor, type Qualities } from './schema.js';
 
 const TASK = import.meta.url;
 const IN_WORKER_OK = TASK.endsWith('.js');
@@ -18,13 +18,16 @@ export interface ChunkJob {
   length: number;
   groups: ChunkGroupInput[];
   keyRange: { min: unknown[]; max: unknown[] };
+  /** The quality pipeline chosen (schema.ts): a schema holds functions, which do not clone. */
+  qualities: Qualities;
 }
 
 let workerHost: Promise<Host> | undefined;
 
 function encodeWith(host: Host, job: ChunkJob): EncodedChunk {
+  const schema = schemaFor(job.qualities);
   return encodeChunk({
-    schema: pafSchema, batch: { schema: pafSchema, length: job.length, columns: job.columns }, registry: host,
+    schema, batch: { schema, length: job.length, columns: job.columns }, registry: host,
     groups: job.groups, keyRange: job.keyRange,
   });
 }

@@ -7,7 +7,7 @@
  * Unplaced unmapped reads form the `unmapped` partition. Each reference gets an index object
  * `_index/<contig>.idx` listing its chunks' [start, end) and record counts.
  */
-import { Dataset, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type EncodedChunk, type Transaction } from '@genolake/core';
+import { Dataset, GROUP_RECORD_ALIGNMENT, InputError, InvalidArgumentError, isGenolakeError, type ConvertContext, type ConvertResult, type EncodedChunk, type RecordSchema, type Transaction } from '@genolake/core';
 import { open } from '../open.js';
 import type { Header } from '../header.js';
 import { ensureCodecs } from '../codecs/index.js';
@@ -15,7 +15,7 @@ import { BufferPool, ChunkColumns, type ColumnSizes } from './columns.js';
 import { ChunkEncoder, type EncodedJob } from './encode-task.js';
 import { MATES_RELATIVE } from './mates.js';
 import { dropTags, illumina8, parseLossy, tagCodes } from './lossy.js';
-import { FORMAT, FORMAT_VERSION, pafSchema } from './schema.js';
+import { FORMAT, FORMAT_VERSION, pafSchema, parseQualities, schemaFor } from './schema.js';
 
 const VERSION = '0.1.0';
 /**
@@ -52,9 +52,9 @@ function headerTag(text: string, type: string, tag: string): string | undefined 
   return m?.[2];
 }
 
-export function codecsOf(): Record<string, string> {
+export function codecsOf(schema: RecordSchema = pafSchema): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, type] of Object.entries(pafSchema.fields)) out[name] = (type as { pipeline: string }).pipeline;
+  for (const [name, type] of Object.entries(schema.fields)) out[name] = (type as { pipeline: string }).pipeline;
   return out;
 }
 
@@ -72,6 +72,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   if (groupRecords % GROUP_RECORD_ALIGNMENT !== 0) throw new InvalidArgumentError(`groupRecords must be a multiple of ${GROUP_RECORD_ALIGNMENT}, got ${groupRecords}`);
   const groupBytes = positiveInt(ctx.options.groupBytes, 'groupBytes', DEFAULT_GROUP_BYTES);
   const groupTarget = { records: groupRecords, bytes: groupBytes };
+  const qualities = parseQualities(ctx.options.qualities);
   ensureCodecs(ctx.host);
   const lossy = parseLossy(ctx.options);
   const qualMap = lossy.qualityBins ? illumina8() : undefined;
@@ -88,7 +89,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   }
   const provenance = tx.addProvenance({
     source: ctx.input.name, tool: '@genolake/paf', toolVersion: VERSION,
-    options: { chunkRecords, chunkBytes, groupRecords, groupBytes, lossy }, createdAt: new Date().toISOString(),
+    options: { chunkRecords, chunkBytes, groupRecords, groupBytes, qualities, lossy }, createdAt: new Date().toISOString(),
   });
   const names = header.names;
   const index = new Map<number, IndexRow[]>();
@@ -124,7 +125,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
     const keyRange = { min: [refId, start], max: [refId, maxPos] };
     const partition = placed ? partitionName(contig, refId) : UNMAPPED;
     const key = tx.chunkKey(partition, `chunk_${start + 1}-${end}_${String(++chunks).padStart(6, '0')}`);
-    const done = encoder.encode({ columns: batch.columns, length: batch.length, groups: cols.groups, keyRange }, ctx.signal);
+    const done = encoder.encode({ columns: batch.columns, length: batch.length, groups: cols.groups, keyRange, qualities }, ctx.signal);
     done.catch(() => undefined); // awaited (and its error raised) by drain
     inflight.push({
       done,
@@ -174,7 +175,7 @@ export async function convertAlignments(ctx: ConvertContext): Promise<ConvertRes
   const meta: PafMetadata = {
     headerText: header.text,
     contigs: header.refs.map((r) => ({ name: r.name, length: r.length })),
-    chunkRecords, chunkBytes, groupRecords, groupBytes, codecs: codecsOf(), readCount: prior + records,
+    chunkRecords, chunkBytes, groupRecords, groupBytes, codecs: codecsOf(schemaFor(qualities)), readCount: prior + records,
     lossy: { ...(mode === 'append' ? ((ds.manifest.metadata as { lossy?: object }).lossy ?? {}) : {}), ...(Object.keys(lossy).length ? { [ctx.input.name]: lossy } : {}) },
   };
   const sample = headerTag(header.text, 'RG', 'SM');
