@@ -128,7 +128,7 @@ async function main() {
 
   const metered = withMetrics(await host.openStore(ds));
   const opened = await paf.PafDataset.open(metered);
-  report.push('', '| query | regions | samtools CLI | genolake CLI | genolake in process | … dataset open | … + worker pool | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  report.push('', '| query | regions | samtools CLI | samtools -@${THREADS} | genolake CLI | genolake in process | … dataset open | … + worker pool | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const len of [1e5, 1e6]) {
     const rs = regions(len);
     log(`${rs.length} regions of ${len / 1000} kb`);
@@ -136,9 +136,10 @@ async function main() {
       ['count (`view -c`)', ['-c'], ['-c'], { format: 'sam', count: true }],
       ['SAM records', ['-o', '/dev/null'], ['-o', '/dev/null'], { format: 'sam' }],
     ]) {
-      const sam = [], cli = [], inproc = [], inopen = [], inpool = [], reads = [], sbytes = [], pbytes = [], preq = [], srss = [], crss = [], scalls = [];
+      const sam = [], samT = [], cli = [], inproc = [], inopen = [], inpool = [], reads = [], sbytes = [], pbytes = [], preq = [], srss = [], crss = [], scalls = [];
       for (const r of rs) {
         const s = repeat('samtools', ['view', ...samArgs, bam, r]);
+        const st = repeat('samtools', ['view', `-@${THREADS}`, ...samArgs, bam, r]);
         const c = repeat('node', [CLI, 'paf-query', ...ourArgs, ds, r], Math.min(RUNS, 3));
         const region = parseRegion(r);
         // In process: the dataset opened per query, in one thread; opened once; and with the pool.
@@ -160,15 +161,15 @@ async function main() {
         const ts = [first.t];
         for (let i = 1; i < RUNS; i++) ts.push((await once()).t);
         inopen.push(await timesOf({ workers: 'never', dataset: opened }));
-        inpool.push(await timesOf({ workers: 'always', dataset: opened }));
+        inpool.push(await timesOf({ workers: 'always', dataset: opened, out: { ...out, threads: THREADS } }));
         const b = samtoolsBytes(r);
-        sam.push(s.wall), cli.push(c.wall), inproc.push(median(ts)), reads.push(first.n);
+        sam.push(s.wall), samT.push(st.wall), cli.push(c.wall), inproc.push(median(ts)), reads.push(first.n);
         sbytes.push(b.data + b.index), scalls.push(b.calls), srss.push(s.rss), crss.push(c.rss);
       }
-      row(`${len / 1000} kb, ${what}`, rs.length, ms(median(sam)), ms(median(cli)), ms(median(inproc)), ms(median(inopen)), ms(median(inpool)), median(reads), `${mib(median(sbytes))}, ${median(scalls)} reads`, `${mib(median(pbytes))}, ${median(preq)}`, `${mib(Math.max(...srss) * 1024)} / ${mib(Math.max(...crss) * 1024)}`);
+      row(`${len / 1000} kb, ${what}`, rs.length, ms(median(sam)), ms(median(samT)), ms(median(cli)), ms(median(inproc)), ms(median(inopen)), ms(median(inpool)), median(reads), `${mib(median(sbytes))}, ${median(scalls)} reads`, `${mib(median(pbytes))}, ${median(preq)}`, `${mib(Math.max(...srss) * 1024)} / ${mib(Math.max(...crss) * 1024)}`);
     }
   }
-  report.push('', `In process = \`paf.runQuery\` on an opened store after one warm-up query, in the calling thread (\`workers: 'never'\`), the dataset opened by each query (manifest and chunk headers read and parsed each time; the OS caches the files); "dataset open" passes a \`PafDataset\` opened once (\`dataset:\`); "+ worker pool" also \`workers: 'always'\` (record groups decoded and formatted in core's worker pool as well; counts never use it). paf bytes/requests = what the query asked the store for (withMetrics: ranged GETs), i.e. what an object store would serve; samtools bytes = strace read/pread64 on the BAM and BAI for one \`samtools view -c\`. Rerun: \`npm run bench\` (all packages) or \`npm run build && node tools/bench/paf.mjs ${size}\`.`);
+  report.push('', `In process = \`paf.runQuery\` on an opened store after one warm-up query, in the calling thread (\`workers: 'never'\`), the dataset opened by each query (manifest and chunk headers read and parsed each time; the OS caches the files); "dataset open" passes a \`PafDataset\` opened once (\`dataset:\`); "+ worker pool" also \`workers: 'always'\` (record groups decoded and formatted by ${THREADS} worker threads while the calling thread reads and writes, as \`paf-query -@ ${THREADS}\`; counts never use it); "samtools -@${THREADS}" gives samtools as many threads (BGZF decompression). paf bytes/requests = what the query asked the store for (withMetrics: ranged GETs), i.e. what an object store would serve; samtools bytes = strace read/pread64 on the BAM and BAI for one \`samtools view -c\`. Rerun: \`npm run bench\` (all packages) or \`npm run build && node tools/bench/paf.mjs ${size}\`.`);
   const text = `${report.join('\n')}\n`;
   process.stdout.write(text);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text);
