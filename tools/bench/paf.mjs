@@ -128,7 +128,7 @@ async function main() {
 
   const metered = withMetrics(await host.openStore(ds));
   const opened = await paf.PafDataset.open(metered);
-  report.push('', '| query | regions | samtools CLI | samtools -@${THREADS} | genolake CLI | genolake in process | … dataset open | … + worker pool | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  report.push('', `| query | regions | samtools CLI | samtools -@${THREADS} | genolake CLI | genolake in process | … dataset open | … + worker pool | reads/region | samtools bytes (BAM + BAI), reads | paf bytes, requests | peak RSS samtools / genolake CLI |`, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const len of [1e5, 1e6]) {
     const rs = regions(len);
     log(`${rs.length} regions of ${len / 1000} kb`);
