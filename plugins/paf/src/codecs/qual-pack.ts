@@ -116,10 +116,8 @@ export const qualPackCodec: Codec = {
 
 /** `qualpack` decoding straight to SAM text (value + 33), as qualRansTextCodec; decode only. */
 export const qualPackTextCodec: Codec = {
-  id: 'qualpack',
+  ...qualPackCodec,
   description: 'quality values as SAM text (value + 33), decoding only',
-  validate: checkInput,
-  outputType: () => 'bytes',
   encode: () => {
     throw new InvalidArgumentError('codec qualpack (SAM text variant) only decodes');
   },

@@ -591,27 +591,6 @@ function statesOf(param: string | undefined): number {
   throw new InvalidArgumentError(`codec qualrans takes no parameter (one state) or 4 (four interleaved states), got '${param}'`);
 }
 
-/**
- * `qualrans` decoding straight to SAM text: each value plus 33 (a missing quality's 0xff
- * becomes 0x20, which no SAM quality string holds). The decoder writes the value from its
- * table either way, so this costs nothing, and it spares SAM output a pass adding 33 to every
- * value (~5% of a region query). Decode only; paf's SAM output uses it in place of
- * `qualrans` for chunks whose quality stream is `qualrans` alone (dataset/sam-decode.ts).
- */
-export const qualRansTextCodec: Codec = {
-  id: 'qualrans',
-  description: 'quality values as SAM text (value + 33), decoding only',
-  validate(input, param) {
-    if (input !== 'bytes' && input !== 'u8') throw new InvalidArgumentError(`codec qualrans takes bytes, not ${input}`);
-    statesOf(param);
-  },
-  outputType: () => 'bytes',
-  encode: () => {
-    throw new InvalidArgumentError('codec qualrans (SAM text variant) only decodes');
-  },
-  decode: (data, ctx) => decodeQualRans(data, statesOf(ctx.param), 33),
-};
-
 export const qualRansCodec: Codec = {
   id: 'qualrans',
   description: 'quality values: static context model (previous values, run length) + rANS',
@@ -622,4 +601,20 @@ export const qualRansCodec: Codec = {
   outputType: () => 'bytes',
   encode: (data, ctx) => encodeQualRans(data, statesOf(ctx.param)),
   decode: (data, ctx) => decodeQualRans(data, statesOf(ctx.param)),
+};
+
+/**
+ * `qualrans` decoding straight to SAM text: each value plus 33 (a missing quality's 0xff
+ * becomes 0x20, which no SAM quality string holds). The decoder writes the value from its
+ * table either way, so this costs nothing, and it spares SAM output a pass adding 33 to every
+ * value (~5% of a region query). Decode only; paf's SAM output uses it in place of
+ * `qualrans` where it makes the quality values (dataset/sam-decode.ts).
+ */
+export const qualRansTextCodec: Codec = {
+  ...qualRansCodec,
+  description: 'quality values as SAM text (value + 33), decoding only',
+  encode: () => {
+    throw new InvalidArgumentError('codec qualrans (SAM text variant) only decodes');
+  },
+  decode: (data, ctx) => decodeQualRans(data, statesOf(ctx.param), 33),
 };
