@@ -32,7 +32,7 @@ export interface OutputOptions {
   headerOnly?: boolean;
   /** Print only the number of matching records (-c). */
   count?: boolean;
-  /** BAM: compression threads; SAM: threads decoding and formatting (the calling one and workers). */
+  /** BAM: compression threads; SAM in the worker pool: worker threads decoding and formatting (default one per CPU). */
   threads?: number;
   /**
    * BAM: build the .bai while writing. `true` returns its bytes in the result (paf-to-bam writes
