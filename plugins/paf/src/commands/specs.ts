@@ -53,10 +53,12 @@ Options:
   -o, --output OUT         a path or object URL (default stdout)
   -@, --threads N          1: decode and format in this thread only; more: the record
                            groups of SAM output are decoded and formatted in N worker
-                           threads while this one reads and writes (pays off for
-                           regions of several groups, ~2,048 reads each; more threads
-                           than cores only slows), BAM output compressed in N threads.
-                           Default: this thread only
+                           threads while this one reads and writes, BAM output
+                           compressed in N threads. Workers start cold in each process
+                           (loading and warming up their code), so one command gains
+                           only on large outputs; a long-lived process querying through
+                           the library gains ~1.5x on two cores. More threads than
+                           cores only slows. Default: this thread only
   --version N              read dataset version N
   --explain                print the read plan to stderr and read no data
   --help                   this help

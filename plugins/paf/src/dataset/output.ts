@@ -14,7 +14,7 @@ import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
 import { filterRows, PafDataset, type ScanOptions } from './reader.js';
-import { poolWorkers, runSamJob, samJobs, usePool, type SamPiece, type WorkerMode } from './sam-workers.js';
+import { poolWorkers, runSamJob, samJobs, usePool, warmPool, type SamPiece, type WorkerMode } from './sam-workers.js';
 import { decodeSamPart } from './sam-decode.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
@@ -119,6 +119,10 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   if (index === 'true') throw new InvalidArgumentError('-O index= takes the path or URL of the .bai to write (for example -O index=out.bam.bai)');
   if (input.dataset && input.request.version !== undefined && input.dataset.ds.manifest.version !== input.request.version) {
     throw new InvalidArgumentError(`the dataset given is version ${input.dataset.ds.manifest.version}, the request asks for version ${input.request.version}`);
+  }
+  // SAM records in the worker pool: its threads start importing while the dataset opens.
+  if (input.workers === 'always' && out.format === 'sam' && !out.count && !out.headerOnly && !input.request.explain && input.request.limit === undefined) {
+    warmPool(poolWorkers(out.threads));
   }
   const ds = input.dataset ?? await PafDataset.open(input.store, input.request.version);
   const regions = knownRegions(input, ds.header);

@@ -76,6 +76,24 @@ export async function samTextTask(job: SamJob): Promise<TransferResult<SamPiece>
   return withTransfer(piece, [piece.text.buffer as ArrayBuffer]);
 }
 
+/** The worker side of `warmPool`: imports this module and builds the host, nothing more. */
+export async function warmTask(): Promise<void> {
+  workerHost ??= createHost().then((h) => (ensureCodecs(h), h));
+  await workerHost;
+}
+
+/**
+ * Starts a pool of `workers` threads and has each import the decoders while the calling
+ * thread opens the dataset and fetches the first pages (a cold worker took ~0.2 s before its
+ * first job); no-op once the pool runs.
+ */
+export function warmPool(workers: number): void {
+  if (!WORKERS_OK || workers < 1 || (queryPool?.size === workers && queryPool.started > 0)) return;
+  const p = pool(workers);
+  // Failing workers show themselves on the first real job.
+  for (let i = 0; i < workers; i++) void p.run(TASK, 'warmTask', []).catch(() => undefined);
+}
+
 let text: { joined: string; sam: SamText } | undefined;
 
 /** One job's SAM lines (in a worker). */
