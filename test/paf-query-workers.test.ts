@@ -1,12 +1,12 @@
 // paf-query's SAM text made in the worker pool (-@ 2: record groups decoded and formatted by
-// workers and by the calling thread, written in order) against samtools view 1.16, through the
-// built binary: worker threads import only compiled code (needs `npx turbo run build`; the root
+// worker threads, written in order by the calling thread) against samtools view 1.16, through
+// the built binary: worker threads import only compiled code (needs `npx turbo run build`; the root
 // `npm test` builds first). ex1.bam stored with 16-record groups, so every region spans many.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSamtools, SAMTOOLS } from '../plugins/paf/src/testing/samtools.js';
@@ -54,6 +54,29 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
     expect(pooled.out).toBe(want);
     const here = await genolake(['paf-query', '-@', '1', ds, ...args]);
     expect(here.out).toBe(want);
+  }, 60_000);
+
+  it('queries running at once with different thread counts each get their records (pools by size)', async () => {
+    // Compiled code in a child process: in-process tests run the TypeScript sources, which
+    // workers cannot import.
+    const script = join(tmp, 'concurrent.mjs');
+    writeFileSync(script, `
+      import { createHost, parseRegion } from ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/core/dist/index.js')).href)};
+      import * as paf from ${JSON.stringify(pathToFileURL(join(ROOT, 'plugins/paf/dist/index.js')).href)};
+      const host = await createHost();
+      const store = await host.openStore(process.argv[2]);
+      const run = async (threads, region) => {
+        const parts = [];
+        const output = { name: 'mem', async write(b) { parts.push(Buffer.from(b)); }, async end() {} };
+        await paf.runQuery({ host, store, output, request: {}, scan: { regions: [parseRegion(region)] }, out: { format: 'sam', threads }, workers: 'always' });
+        return Buffer.concat(parts).toString('latin1');
+      };
+      const [a, b, c] = await Promise.all([run(2, 'chr1'), run(3, 'chr2'), run(2, 'chr2:1000-1300')]);
+      process.stdout.write(JSON.stringify([a, b, c]));
+    `);
+    const r = spawnSync(process.execPath, [script, ds], { encoding: 'latin1', maxBuffer: 256 << 20 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([view([bam, 'chr1']), view([bam, 'chr2']), view([bam, 'chr2:1000-1300'])]);
   }, 60_000);
 
   // That the query also stops early is tested on a sink in plugins/paf/src/dataset/output-abort.test.ts.

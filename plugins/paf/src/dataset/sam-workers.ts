@@ -88,7 +88,7 @@ export async function warmTask(): Promise<void> {
  * first job); no-op once the pool runs.
  */
 export function warmPool(workers: number): void {
-  if (!WORKERS_OK || workers < 1 || (queryPool?.size === workers && queryPool.started > 0)) return;
+  if (!WORKERS_OK || workers < 1 || (pools.get(workers)?.started ?? 0) > 0) return;
   const p = pool(workers);
   // Failing workers show themselves on the first real job.
   for (let i = 0; i < workers; i++) void p.run(TASK, 'warmTask', []).catch(() => undefined);
@@ -116,23 +116,24 @@ export function poolWorkers(threads?: number): number {
   return threads ?? availableParallelism();
 }
 
-let queryPool: WorkerPool | undefined;
-
 /**
- * The query jobs' pool of `workers` threads, created on first use (and again, once idle, for
- * a query asking another size); two jobs sent to a worker at a time.
+ * The query jobs' pools, one per size asked for, created on first use (a query asking another
+ * size never closes a pool another query may be using; idle workers keep no process alive);
+ * two jobs sent to a worker at a time.
  */
+const pools = new Map<number, WorkerPool>();
+
 function pool(workers: number): WorkerPool {
-  if (queryPool && queryPool.size !== workers) void queryPool.close();
-  if (!queryPool || queryPool.size !== workers) queryPool = new WorkerPool({ size: workers, depth: 2 });
-  return queryPool;
+  let p = pools.get(workers);
+  if (!p) pools.set(workers, (p = new WorkerPool({ size: workers, depth: 2 })));
+  return p;
 }
 
 /** Whether this fetched chunk goes to the pool. */
 export function usePool(part: FetchedPart, mode: WorkerMode, workers: number): boolean {
   const groups = part.sel?.groups.length ?? 0;
   if (mode === 'never' || !WORKERS_OK || groups < 2 || workers < 1) return false;
-  return mode === 'always' || (queryPool?.started ?? 0) > 0;
+  return mode === 'always' || (pools.get(workers)?.started ?? 0) > 0;
 }
 
 /** A fetched chunk's jobs, one per selected group; `names`: the header's reference names joined by tabs. */
