@@ -13,8 +13,8 @@
  * task is ref'd so the process waits for the result.
  *
  * `depth` > 1 sends a busy worker its next task before the current one ends, so it starts
- * that task without waiting for the calling thread, which may be busy with synchronous work
- * of its own (a query decodes groups in the calling thread too). A new worker is started
+ * that task without waiting for the calling thread to take its reply and send another (that
+ * thread may be busy with synchronous work, such as writing output). A new worker is started
  * before a busy one is given more.
  */
 import { availableParallelism } from 'node:os';

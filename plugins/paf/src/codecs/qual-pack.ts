@@ -20,6 +20,7 @@ import { decodeQualRans, encodeQualRans, MAX_VALUES } from './qual-rans.js';
 import { putVarint, VarintReader } from './varint.js';
 
 const PACKED = 0, RANS = 1;
+/** Decoding writes four values as one word, so the word table is built in this machine's byte order. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 function encode(data: Uint8Array): Uint8Array {
@@ -55,7 +56,7 @@ function encode(data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Per packed byte: its four values (plus `offset`) as one little-endian word, and whether it holds a rank >= K. */
+/** Per packed byte: its four values (plus `offset`) as one word in memory order, and whether it holds a rank >= K. */
 const words = new Uint32Array(256);
 const invalid = new Uint8Array(256);
 
@@ -76,23 +77,17 @@ function decode(data: Uint8Array, offset: number): Uint8Array {
   if (k <= 1) return out.fill(values[0]!).subarray(0, n);
   for (let b = 0; b < 256; b++) {
     const r0 = b & 3, r1 = (b >> 2) & 3, r2 = (b >> 4) & 3, r3 = b >> 6;
-    words[b] = (values[r0]! | (values[r1]! << 8) | (values[r2]! << 16) | (values[r3]! << 24)) >>> 0;
+    words[b] = LITTLE_ENDIAN
+      ? (values[r0]! | (values[r1]! << 8) | (values[r2]! << 16) | (values[r3]! << 24)) >>> 0
+      : ((values[r0]! << 24) | (values[r1]! << 16) | (values[r2]! << 8) | values[r3]!) >>> 0;
     invalid[b] = r0 >= k || r1 >= k || r2 >= k || r3 >= k ? 1 : 0;
   }
   let bad = 0;
-  if (LITTLE_ENDIAN) {
-    const w = new Uint32Array(out.buffer, 0, bytes);
-    for (let i = 0; i < bytes; i++) {
-      const b = data[at + i]!;
-      w[i] = words[b]!;
-      bad |= invalid[b]!;
-    }
-  } else {
-    for (let i = 0; i < bytes; i++) {
-      const b = data[at + i]!, v = words[b]!;
-      out[4 * i] = v & 0xff, out[4 * i + 1] = (v >>> 8) & 0xff, out[4 * i + 2] = (v >>> 16) & 0xff, out[4 * i + 3] = v >>> 24;
-      bad |= invalid[b]!;
-    }
+  const w = new Uint32Array(out.buffer, 0, bytes);
+  for (let i = 0; i < bytes; i++) {
+    const b = data[at + i]!;
+    w[i] = words[b]!;
+    bad |= invalid[b]!;
   }
   // Unused bits of the last byte are written as 0: anything else is damage.
   const spare = (4 - (n & 3)) & 3;

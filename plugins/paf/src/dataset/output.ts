@@ -120,10 +120,10 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   if (input.dataset && input.request.version !== undefined && input.dataset.ds.manifest.version !== input.request.version) {
     throw new InvalidArgumentError(`the dataset given is version ${input.dataset.ds.manifest.version}, the request asks for version ${input.request.version}`);
   }
+  // A query that stops at --limit stays in this thread (the pool would decode groups ahead).
+  const mode: WorkerMode = input.request.limit === undefined ? input.workers ?? 'auto' : 'never';
   // SAM records in the worker pool: its threads start importing while the dataset opens.
-  if (input.workers === 'always' && out.format === 'sam' && !out.count && !out.headerOnly && !input.request.explain && input.request.limit === undefined) {
-    warmPool(poolWorkers(out.threads));
-  }
+  if (mode === 'always' && out.format === 'sam' && !out.count && !out.headerOnly && !input.request.explain) warmPool(poolWorkers(out.threads));
   const ds = input.dataset ?? await PafDataset.open(input.store, input.request.version);
   const regions = knownRegions(input, ds.header);
   const scan: ScanOptions = regions ? { ...input.scan, regions } : input.scan;
@@ -165,7 +165,7 @@ export async function runQuery(input: RunQueryInput): Promise<QueryResult & { ex
   const fields = scan.fields ?? FIELDS;
   const arrow = out.format === 'arrow' ? new (await import('../arrow.js')).ArrowStreamOutput(input.output, fields) : undefined;
   const sam = out.format === 'sam' ? new SamText(names) : undefined;
-  if (sam && !out.headerOnly && !none) n = await samRecords(ds, input, scan, sam, limit);
+  if (sam && !out.headerOnly && !none) n = await samRecords(ds, input, scan, sam, limit, mode);
   else if (!out.headerOnly && !none) {
     outer: for await (const s of ds.scan(input.store, input.host, { ...scan, ...(input.signal ? { signal: input.signal } : {}) })) {
       input.signal?.throwIfAborted();
@@ -221,9 +221,8 @@ const IN_FLIGHT = 8;
  * worker pool (sam-workers.ts) come back as pieces written in order; the others are decoded
  * and formatted here. Returns the records written.
  */
-async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOptions, sam: SamText, limit: number): Promise<number> {
+async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOptions, sam: SamText, limit: number, mode: WorkerMode): Promise<number> {
   const { output, signal } = input;
-  const mode = limit === Infinity ? input.workers ?? 'auto' : 'never';
   const workers = poolWorkers(input.out.threads);
   const inFlight = Math.max(IN_FLIGHT, 3 * workers);
   const fields = ds.decodeFields(scan);
