@@ -60,6 +60,15 @@ function encode(data: Uint8Array): Uint8Array {
 const words = new Uint32Array(256);
 const invalid = new Uint8Array(256);
 
+/**
+ * `size` bytes, not zeroed (every byte is written after), at a word-aligned offset; a plain
+ * Uint8Array. Zeroing a record group's 300 KB of qualities took 10-30 µs of its ~150 µs.
+ */
+function unzeroed(size: number): Uint8Array {
+  const raw = Buffer.allocUnsafe(size);
+  return raw.byteOffset & 3 ? new Uint8Array(size) : new Uint8Array(raw.buffer, raw.byteOffset, size);
+}
+
 function decode(data: Uint8Array, offset: number): Uint8Array {
   if (data.length === 0) throw new CorruptDataError('codec qualpack: empty stream');
   if (data[0] === RANS) return decodeQualRans(data.subarray(1), 4, offset);
@@ -73,7 +82,7 @@ function decode(data: Uint8Array, offset: number): Uint8Array {
   const at = r.pos;
   const bytes = k > 1 ? Math.ceil(n / 4) : 0;
   if (data.length - at !== bytes) throw new CorruptDataError(`codec qualpack: ${data.length - at} packed bytes for ${n} qualities, expected ${bytes}`);
-  const out = new Uint8Array(4 * Math.ceil(n / 4));
+  const out = unzeroed(4 * Math.ceil(n / 4));
   if (k <= 1) return out.fill(values[0]!).subarray(0, n);
   for (let b = 0; b < 256; b++) {
     const r0 = b & 3, r1 = (b >> 2) & 3, r2 = (b >> 4) & 3, r3 = b >> 6;
@@ -83,7 +92,7 @@ function decode(data: Uint8Array, offset: number): Uint8Array {
     invalid[b] = r0 >= k || r1 >= k || r2 >= k || r3 >= k ? 1 : 0;
   }
   let bad = 0;
-  const w = new Uint32Array(out.buffer, 0, bytes);
+  const w = new Uint32Array(out.buffer, out.byteOffset, bytes);
   for (let i = 0; i < bytes; i++) {
     const b = data[at + i]!;
     w[i] = words[b]!;

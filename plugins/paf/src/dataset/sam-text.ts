@@ -78,8 +78,11 @@ interface Bound {
 /** New text buffers come from Buffer.allocUnsafe: nothing needs them zeroed, and `take` hands the filled one out whole. */
 const newBuffer = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
+/** The first buffer's size, allocated on the first record (a query whose records all go to the worker pool allocates none). */
+const FIRST = 1 << 20;
+
 export class SamText {
-  private buf = newBuffer(1 << 20);
+  private buf: Uint8Array = newBuffer(0); // one kind of array (Buffer) in this field, or its accesses go polymorphic
   /** Bytes of text held. */
   length = 0;
   private readonly refNames: Uint8Array[];
@@ -94,7 +97,7 @@ export class SamText {
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = newBuffer(Math.max(this.buf.length * 2, this.length + n));
+    const next = newBuffer(Math.max(this.buf.length * 2, this.length + n, FIRST));
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
   }

@@ -52,4 +52,17 @@ describe('zstd codec with reused contexts', () => {
     bad.fill(0xee, 20, 60);
     expect(() => zstdCodec.decode(bad, { type: 'bytes' })).toThrow(CorruptDataError);
   });
+
+  it('refuses a frame whose recorded content size is not what it holds, or more than zstd can make', () => {
+    const data = sample(3000, 5);
+    const frame = zstdCodec.encode(data, { type: 'bytes' }).slice();
+    // Frame header: magic, descriptor (single segment, 2-byte size field: value - 256), size.
+    expect(frame[4]! & 0xe0).toBe(0x60);
+    expect(frame[5]! | (frame[6]! << 8)).toBe(3000 - 256);
+    const longer = frame.slice();
+    longer[5] = (3001 - 256) & 0xff;
+    expect(() => zstdCodec.decode(longer, { type: 'bytes' })).toThrow(CorruptDataError);
+    const huge = Uint8Array.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 0, 0, 0x10, 0, 1, 0, 0]);
+    expect(() => zstdCodec.decode(huge, { type: 'bytes' })).toThrow(/more than zstd can produce/);
+  });
 });

@@ -24,6 +24,7 @@ interface Zstd {
   binding: typeof ZstdBinding;
   compressors: (Compressor | undefined)[];
   decompressor?: Decompressor;
+  dctx?: ZstdBinding.DCtx;
 }
 
 let loaded: Zstd | undefined;
@@ -54,6 +55,26 @@ function compressorFor(level: number): Compressor {
 function decompressor(): Decompressor {
   const z = zstd();
   return (z.decompressor ??= new z.lib.Decompressor());
+}
+
+/**
+ * One frame that records its content size (every frame the compressor here writes): read its
+ * header once and decompress straight into a buffer of that size; undefined for anything else
+ * (several frames, no size recorded), which takes zstd-napi's general path. That path reads
+ * the frame headers twice more (after the size check): 1.78 -> 1.51 µs for a 1 KB page, the
+ * size of most of a record group's pages.
+ */
+function decompressOneFrame(data: Uint8Array): Uint8Array | undefined {
+  const z = zstd();
+  const size = z.binding.getFrameContentSize(data);
+  if (size === null || z.binding.findFrameCompressedSize(data) !== data.length) return undefined;
+  if (size > data.length * MAX_RATIO) {
+    throw new CorruptDataError(`codec zstd: ${data.length} bytes declare ${size} bytes of content, more than zstd can produce`);
+  }
+  const out = Buffer.allocUnsafe(size);
+  const n = (z.dctx ??= new z.binding.DCtx()).decompress(out, data);
+  if (n !== size) throw new CorruptDataError(`codec zstd: ${data.length} bytes decompress to ${n} bytes, the frame declares ${size}`);
+  return plainBytes(out);
 }
 
 /**
@@ -94,6 +115,8 @@ export const zstdCodec: Codec = {
   decode(data) {
     if (data.length === 0) throw new CorruptDataError('codec zstd: empty input is not a zstd frame');
     try {
+      const one = decompressOneFrame(data);
+      if (one) return one;
       checkDeclaredSize(data);
       return plainBytes(decompressor().decompress(data));
     } catch (e) {
