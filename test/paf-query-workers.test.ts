@@ -79,6 +79,49 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
     expect(JSON.parse(r.stdout)).toEqual([view([bam, 'chr1']), view([bam, 'chr2']), view([bam, 'chr2:1000-1300'])]);
   }, 60_000);
 
+  it('text in shared slots (a sink done with each chunk when its write resolves): in order, none overwritten, after an abort too; text too long for a slot comes back on its own', async () => {
+    // Long reads: 16-record groups of 70 kb reads make ~2.2 MB of text, more than a slot holds.
+    const long = join(tmp, 'long.sam');
+    const lines = ['@HD\tVN:1.6\tSO:coordinate', '@SQ\tSN:c1\tLN:5000000'];
+    for (let i = 0; i < 40; i++) lines.push(`L${i}\t0\tc1\t${1000 + i * 100}\t60\t70000M\t*\t0\t0\t${'ACGT'[i % 4]!.repeat(70000)}\t${'F:,'[i % 3]!.repeat(70000)}\tNM:i:${i}`);
+    writeFileSync(long, `${lines.join('\n')}\n`);
+    const longBam = join(tmp, 'long.bam'), longDs = join(tmp, 'long.paf');
+    expect(spawnSync(SAMTOOLS, ['view', '-b', '-o', longBam, long]).status).toBe(0);
+    expect(spawnSync(SAMTOOLS, ['index', longBam]).status).toBe(0);
+    expect((await genolake(['convert', longBam, longDs, '--format', 'paf', '--option', 'groupRecords=16'])).code).toBe(0);
+    const script = join(tmp, 'slots.mjs');
+    writeFileSync(script, `
+      import { createHost, parseRegion } from ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/core/dist/index.js')).href)};
+      import * as paf from ${JSON.stringify(pathToFileURL(join(ROOT, 'plugins/paf/dist/index.js')).href)};
+      const host = await createHost();
+      const run = async (path, region, abortAfter) => {
+        const store = await host.openStore(path);
+        const parts = [];
+        const ac = new AbortController();
+        // Copies each chunk only as its write ends: a slot written again before that shows.
+        const output = { name: 'mem', chunksReusable: true, async write(b) {
+          await new Promise((r) => setTimeout(r, 1));
+          parts.push(Buffer.from(b));
+          if (parts.length === abortAfter) ac.abort(new Error('enough'));
+        }, async end() {} };
+        const q = paf.runQuery({ host, store, output, request: {}, scan: { regions: [parseRegion(region)] }, out: { format: 'sam', threads: 2 }, workers: 'always', signal: ac.signal });
+        await (abortAfter ? q.catch(() => {}) : q);
+        return Buffer.concat(parts).toString('latin1');
+      };
+      const [dsPath, longPath] = process.argv.slice(2);
+      await run(dsPath, 'chr1', 2);
+      const [a, b, c] = await Promise.all([run(dsPath, 'chr1'), run(dsPath, 'chr2'), run(longPath, 'c1')]);
+      process.stdout.write(JSON.stringify([a, b, c]));
+    `);
+    const r = spawnSync(process.execPath, [script, ds, longDs], { encoding: 'latin1', maxBuffer: 256 << 20 });
+    expect(r.stderr).toBe('');
+    const [a, b, c] = JSON.parse(r.stdout) as string[];
+    expect(a).toBe(view([bam, 'chr1']));
+    expect(b).toBe(view([bam, 'chr2']));
+    expect(c!.length).toBeGreaterThan(5_000_000);
+    expect(c).toBe(view([longBam, 'c1']));
+  }, 60_000);
+
   // That the query also stops early is tested on a sink in plugins/paf/src/dataset/output-abort.test.ts.
   it('exits 0 without a message when the reader of stdout goes away (… | head), with and without workers', async () => {
     for (const threads of ['1', '2']) {

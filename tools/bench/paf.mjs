@@ -98,7 +98,7 @@ function viewDigest(path) {
   });
 }
 
-const nullSink = { name: 'null', async write() {}, async end() {} };
+const nullSink = { name: 'null', chunksReusable: true, async write() {}, async end() {} };
 
 async function main() {
   const host = await createHost();

@@ -105,6 +105,29 @@ describe("openSink('-')", () => {
   });
 });
 
+describe('chunksReusable: whether a writer may overwrite a chunk once its write resolves', () => {
+  it('an object sink copies chunks into parts: yes, and a chunk overwritten after its write is stored as it was', async () => {
+    const host = await createHost();
+    const sink = await openSink(host, join(dir, 'o.txt'), { partSize: 4 });
+    expect(sink.chunksReusable).toBe(true);
+    const buf = new TextEncoder().encode('abcdef');
+    await sink.write(buf);
+    buf.fill(0x7a);
+    await sink.write(buf.subarray(0, 2));
+    await sink.end();
+    expect(await readFile(join(dir, 'o.txt'), 'latin1')).toBe('abcdefzz');
+  });
+
+  it("the process's stdout and stderr: yes; any other writable (it may keep chunks): no", async () => {
+    const host = await createHost();
+    expect((await openSink(host, '-', { stdout: process.stdout })).chunksReusable).toBe(true);
+    expect((await openSink(host, '-', { stdout: process.stderr })).chunksReusable).toBe(true);
+    const kept: Uint8Array[] = [];
+    const keeper = new Writable({ write(chunk: Uint8Array, _e, cb) { kept.push(chunk); cb(); } });
+    expect((await openSink(host, '-', { stdout: keeper })).chunksReusable).toBe(false);
+  });
+});
+
 describe('brokenPipeWatch', () => {
   it('aborts its signal when the reader goes away or the parent aborts, and tells the two apart', () => {
     const w = brokenPipeWatch();

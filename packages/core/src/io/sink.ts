@@ -75,6 +75,7 @@ export function objectSink(
 
   return {
     name: options.name ?? `${store.url}/${key}`,
+    chunksReusable: true, // copied into parts
     result,
     async write(chunk) {
       if (state !== 'open') throw new InvalidArgumentError(`write to ${options.name ?? key} after ${state === 'ended' ? 'end' : 'abort'}`);
@@ -106,8 +107,14 @@ export function objectSink(
   };
 }
 
-/** stdout (or any writable): waits for 'drain' when full; EPIPE ends output quietly. */
+/**
+ * stdout (or any writable): waits for 'drain' when full; EPIPE ends output quietly. On the
+ * process's own stdout and stderr, a write resolves when the stream is done with the chunk
+ * (its callback: the bytes are with the OS), so the sink is `chunksReusable`; any other
+ * writable may keep chunks after its callback (a collector keeping references), so not.
+ */
 export function stdoutSink(out: NodeJS.WritableStream, onBrokenPipe?: () => void): AbortableSink {
+  const reusable = out === process.stdout || out === process.stderr;
   let broken = false;
   let failure: unknown;
   let wakeDrain: (() => void) | undefined;
@@ -126,9 +133,16 @@ export function stdoutSink(out: NodeJS.WritableStream, onBrokenPipe?: () => void
   };
   return {
     name: '-',
+    chunksReusable: reusable,
     async write(chunk) {
       check();
       if (broken) return;
+      if (reusable) {
+        // One chunk at a time, each until its callback (called with an error too, as on EPIPE).
+        await new Promise<void>((resolve) => out.write(chunk as string | Uint8Array, () => resolve()));
+        check();
+        return;
+      }
       if (!out.write(chunk as string | Uint8Array)) {
         await new Promise<void>((resolve) => {
           wakeDrain = resolve;

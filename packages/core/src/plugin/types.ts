@@ -67,6 +67,12 @@ export interface ByteSource {
  */
 export interface ByteSink {
   readonly name: string;
+  /**
+   * True when `write` is done with a chunk once its promise resolves (it copied the bytes or
+   * wrote them out), so the caller may then overwrite the chunk's memory; producers reuse
+   * buffers only for such sinks. Absent: the sink may keep chunks (a stream's queue).
+   */
+  readonly chunksReusable?: boolean;
   write(chunk: Uint8Array | string): Promise<void>;
   end(): Promise<void>;
 }

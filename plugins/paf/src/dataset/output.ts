@@ -14,7 +14,7 @@ import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
 import { filterRows, PafDataset, type ScanOptions } from './reader.js';
-import { poolWorkers, runSamJob, samJobs, usePool, warmPool, type SamPiece, type WorkerMode } from './sam-workers.js';
+import { claimSlot, poolWorkers, releaseSlot, runSamJob, samJobs, slotText, usePool, warmPool, type SamJob, type SamPiece, type WorkerMode } from './sam-workers.js';
 import { decodeSamPart } from './sam-decode.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
@@ -226,49 +226,73 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
   const workers = poolWorkers(input.out.threads);
   const inFlight = Math.max(IN_FLIGHT, 3 * workers);
   const fields = ds.decodeFields(scan);
+  // Pieces come back in shared slots only for a sink that is done with a chunk when its
+  // write resolves: a slot is written again after that (sam-workers.ts).
+  const slots = output.chunksReusable === true;
   let names: string | undefined;
-  const queue: Promise<SamPiece>[] = [];
+  const queue: { job: SamJob; piece: Promise<SamPiece> }[] = [];
   let n = 0;
   const drain = async (keep: number): Promise<void> => {
     while (queue.length > keep) {
-      const piece = await queue.shift()!;
-      n += piece.records;
-      if (piece.text.length) await output.write(piece.text);
+      const { job, piece } = queue.shift()!;
+      let p: SamPiece;
+      try {
+        p = await piece;
+      } catch (e) {
+        releaseSlot(workers, job.out, true);
+        throw e;
+      }
+      try {
+        n += p.records;
+        if (p.inSlot !== undefined) await output.write(slotText(job.out!, p.inSlot));
+        else if (p.text.length) await output.write(p.text);
+      } finally {
+        releaseSlot(workers, job.out);
+      }
     }
   };
-  for await (const part of ds.fetched(input.store, input.host, { ...scan, ...(signal ? { signal } : {}) })) {
-    if (usePool(part, mode, workers)) {
-      if (sam.length) await output.write(sam.take());
-      names ??= ds.header.names.join('\t');
-      // Every group goes to the pool; this thread fetches, hands out and writes. (Decoding
-      // groups here as well held up the handing out and the writing: a 1 Mb region on two
-      // vCPUs took 103 ms with this thread and one worker decoding, 90 ms with two workers.)
-      for (const job of samJobs(part, fields, scan, names)) {
-        signal?.throwIfAborted();
-        const piece = runSamJob(job, workers, signal);
-        piece.catch(() => {}); // awaited in order by drain; a later one may fail first
-        queue.push(piece);
-        await drain(inFlight);
+  try {
+    for await (const part of ds.fetched(input.store, input.host, { ...scan, ...(signal ? { signal } : {}) })) {
+      if (usePool(part, mode, workers)) {
+        if (sam.length) await output.write(sam.take());
+        names ??= ds.header.names.join('\t');
+        // Every group goes to the pool; this thread fetches, hands out and writes. (Decoding
+        // groups here as well held up the handing out and the writing: a 1 Mb region on two
+        // vCPUs took 103 ms with this thread and one worker decoding, 90 ms with two workers.)
+        for (const job of samJobs(part, fields, scan, names)) {
+          signal?.throwIfAborted();
+          if (slots) {
+            const out = claimSlot(workers);
+            if (out) job.out = out;
+          }
+          const piece = runSamJob(job, workers, signal);
+          piece.catch(() => {}); // awaited in order by drain; a later one may fail first
+          queue.push({ job, piece });
+          await drain(inFlight);
+        }
+        continue;
       }
-      continue;
-    }
-    await drain(0);
-    // Group by group, as the workers do: no joined copy of every stream, and a group's
-    // decoded pages are garbage before the next is decoded.
-    for (const g of part.sel?.groups ?? [undefined]) {
-      signal?.throwIfAborted();
-      const batch = decodeSamPart(part, input.host, fields, g);
-      for (const i of filterRows(batch, part.regions, scan)) {
+      await drain(0);
+      // Group by group, as the workers do: no joined copy of every stream, and a group's
+      // decoded pages are garbage before the next is decoded.
+      for (const g of part.sel?.groups ?? [undefined]) {
+        signal?.throwIfAborted();
+        const batch = decodeSamPart(part, input.host, fields, g);
+        for (const i of filterRows(batch, part.regions, scan)) {
+          if (n >= limit) break;
+          n++;
+          sam.add(batch, part.refId, i);
+          if (sam.length >= SAM_FLUSH) await output.write(sam.take());
+        }
         if (n >= limit) break;
-        n++;
-        sam.add(batch, part.refId, i);
-        if (sam.length >= SAM_FLUSH) await output.write(sam.take());
       }
       if (n >= limit) break;
     }
-    if (n >= limit) break;
+    await drain(0);
+  } finally {
+    // Left by an error or an abort: a slot is free again once its job is over, lost if it failed.
+    for (const { job, piece } of queue.splice(0)) piece.then(() => releaseSlot(workers, job.out), () => releaseSlot(workers, job.out, true));
   }
-  await drain(0);
   if (sam.length) await output.write(sam.take());
   return n;
 }

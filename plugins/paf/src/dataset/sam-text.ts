@@ -126,6 +126,21 @@ export class SamText {
     this.length = at;
   }
 
+  /**
+   * Text from now on goes to the start of `buf` (a slot the caller reads when done: see
+   * sam-workers.ts), growing into a buffer of its own if it outgrows it; undefined: a buffer
+   * of its own from the start. Text held so far is dropped.
+   */
+  writeInto(buf: Uint8Array | undefined): void {
+    this.buf = buf ?? newBuffer(0);
+    this.length = 0;
+  }
+
+  /** Whether the text so far is all in `buf` (given to `writeInto`). */
+  isIn(buf: Uint8Array): boolean {
+    return this.buf === buf;
+  }
+
   /** Latin-1 text, one byte per character. */
   private text(t: string): void {
     this.ensure(t.length + 1);

@@ -3,7 +3,10 @@
  * chunk (its pages, copied into one transferable buffer), decodes it, keeps the rows in the
  * regions that pass the filters, formats them (sam-text.ts) and hands the text back. The
  * calling thread fetches, hands out the jobs and writes the pieces in order; it decodes
- * nothing itself, so it is always free to do those.
+ * nothing itself, so it is always free to do those. With a sink done with each chunk when its
+ * write resolves (the process's stdout, an object or file, `chunksReusable`), a job's text is
+ * written into a slot of memory shared with the workers instead of coming back in a new
+ * buffer (`TextSlot` below: 15-20% of a region query on two vCPUs).
  *
  * The jobs run in a pool of their own, a worker per thread asked for (default one per CPU),
  * that sends each worker its next job before the current one ends (core's WorkerPool
@@ -60,11 +63,70 @@ export interface SamJob {
   filter: RecordFilter;
   /** The header's reference names, joined by tabs (a name never holds one). */
   names: string;
+  /** Where to write the text: a slot of shared memory (`claimSlot`); else it comes back in a buffer of its own. */
+  out?: TextSlot;
 }
 
 export interface SamPiece {
+  /** The text, when it is not in the job's slot. */
   text: Uint8Array;
+  /** Bytes of text written in the job's slot. */
+  inSlot?: number;
   records: number;
+}
+
+/**
+ * Text slots in memory shared with the workers. A piece of text handed back in a buffer of
+ * its own (transferred) is new memory to the calling thread: V8 counts every such buffer as
+ * external memory, and ~1 MiB a record group (33 MiB a 1 Mb region) made the calling thread
+ * run a full GC every query or two, whose background marking and sweeping threads took CPU
+ * from the workers on a small machine. A SharedArrayBuffer counts for nothing there and is
+ * reused: 1 Mb regions 67-69 -> 57-58 ms, 100 kb 8.6 -> 7.7 ms (two workers, two vCPUs).
+ * Used only with a sink that is done with a chunk when its write resolves
+ * (`ByteSink.chunksReusable`), as a slot is written again after that.
+ */
+export interface TextSlot {
+  sab: SharedArrayBuffer;
+  slot: number;
+}
+
+/** A slot's capacity: a record group's text of short reads (~1 MiB); longer text comes back in a buffer of its own. */
+const SLOT_BYTES = 2 << 20;
+
+interface Ring {
+  sab: SharedArrayBuffer;
+  /** Free slots, most recently freed last (reused first: fewer pages touched). */
+  free: number[];
+  /** Slots lost to failed or aborted jobs (a worker may still write them). */
+  lost: number;
+}
+
+const rings = new Map<number, Ring>();
+
+/** A free slot of the `workers`-thread pool's ring, or undefined when all are in use. */
+export function claimSlot(workers: number): TextSlot | undefined {
+  let ring = rings.get(workers);
+  const slots = 4 * workers + 8;
+  // Slots given up to failed jobs are never reused; when half are gone, a fresh ring.
+  if (!ring || (ring.free.length === 0 && ring.lost >= slots / 2)) {
+    ring = { sab: new SharedArrayBuffer(slots * SLOT_BYTES), free: Array.from({ length: slots }, (_, i) => slots - 1 - i), lost: 0 };
+    rings.set(workers, ring);
+  }
+  const slot = ring.free.pop();
+  return slot === undefined ? undefined : { sab: ring.sab, slot };
+}
+
+/** Gives a slot back once its text is written out (`lost`: its job failed, and a worker may still write it). */
+export function releaseSlot(workers: number, out: TextSlot | undefined, lost = false): void {
+  const ring = rings.get(workers);
+  if (!out || ring?.sab !== out.sab) return; // a replaced ring's slots go with it
+  if (lost) ring.lost++;
+  else ring.free.push(out.slot);
+}
+
+/** The text of a piece written in its job's slot. */
+export function slotText(out: TextSlot, length: number): Uint8Array {
+  return new Uint8Array(out.sab, out.slot * SLOT_BYTES, length);
 }
 
 let workerHost: Promise<Host> | undefined;
@@ -74,7 +136,7 @@ let schemaOf: { json: string; schema: RecordSchema } | undefined;
 export async function samTextTask(job: SamJob): Promise<TransferResult<SamPiece>> {
   workerHost ??= createHost().then((h) => (ensureCodecs(h), h));
   const piece = samPiece(job, await workerHost);
-  return withTransfer(piece, [piece.text.buffer as ArrayBuffer]);
+  return withTransfer(piece, piece.inSlot === undefined ? [piece.text.buffer as ArrayBuffer] : []);
 }
 
 /** The worker side of `warmPool`: imports this module and builds the host, nothing more. */
@@ -96,6 +158,7 @@ export function warmPool(workers: number): void {
 }
 
 let text: { joined: string; sam: SamText } | undefined;
+const NO_TEXT = new Uint8Array(0);
 
 /** One job's SAM lines (in a worker). */
 export function samPiece(job: SamJob, host: Host): SamPiece {
@@ -108,8 +171,16 @@ export function samPiece(job: SamJob, host: Host): SamPiece {
   const rows = filterRows(batch, job.regions, job.filter);
   // One text buffer per thread, grown once: a fresh 1 MiB buffer a job cost more than its zeroing.
   if (text?.joined !== job.names) text = { joined: job.names, sam: new SamText(job.names === '' ? [] : job.names.split('\t')) };
-  for (const i of rows) text.sam.add(batch, job.refId, i);
-  return { text: text.sam.take(), records: rows.length };
+  const sam = text.sam;
+  const slot = job.out && Buffer.from(job.out.sab, job.out.slot * SLOT_BYTES, SLOT_BYTES);
+  if (slot) sam.writeInto(slot);
+  for (const i of rows) sam.add(batch, job.refId, i);
+  if (slot && sam.isIn(slot)) {
+    const inSlot = sam.length;
+    sam.writeInto(undefined); // nothing more goes into the slot once it is handed back
+    return { text: NO_TEXT, inSlot, records: rows.length };
+  }
+  return { text: sam.take(), records: rows.length };
 }
 
 /** Workers a query keeps busy: `threads` (paf-query -@), by default one per CPU. */
