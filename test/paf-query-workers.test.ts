@@ -79,7 +79,7 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
     expect(JSON.parse(r.stdout)).toEqual([view([bam, 'chr1']), view([bam, 'chr2']), view([bam, 'chr2:1000-1300'])]);
   }, 60_000);
 
-  it('text in shared slots (a sink done with each chunk when its write resolves): in order, none overwritten, after an abort too; text too long for a slot comes back on its own', async () => {
+  it('text in shared slots (a sink done with each chunk when its write resolves): in order, none overwritten, after an abort too; text too long for a slot comes back on its own; the calling thread reuses its buffer', async () => {
     // Long reads: 16-record groups of 70 kb reads make ~2.2 MB of text, more than a slot holds.
     const long = join(tmp, 'long.sam');
     const lines = ['@HD\tVN:1.6\tSO:coordinate', '@SQ\tSN:c1\tLN:5000000'];
@@ -94,7 +94,7 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
       import { createHost, parseRegion } from ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/core/dist/index.js')).href)};
       import * as paf from ${JSON.stringify(pathToFileURL(join(ROOT, 'plugins/paf/dist/index.js')).href)};
       const host = await createHost();
-      const run = async (path, region, abortAfter) => {
+      const run = async (path, region, abortAfter, workers = 'always') => {
         const store = await host.openStore(path);
         const parts = [];
         const ac = new AbortController();
@@ -104,22 +104,25 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
           parts.push(Buffer.from(b));
           if (parts.length === abortAfter) ac.abort(new Error('enough'));
         }, async end() {} };
-        const q = paf.runQuery({ host, store, output, request: {}, scan: { regions: [parseRegion(region)] }, out: { format: 'sam', threads: 2 }, workers: 'always', signal: ac.signal });
+        const q = paf.runQuery({ host, store, output, request: {}, scan: { regions: [parseRegion(region)] }, out: { format: 'sam', threads: 2 }, workers, signal: ac.signal });
         await (abortAfter ? q.catch(() => {}) : q);
         return Buffer.concat(parts).toString('latin1');
       };
       const [dsPath, longPath] = process.argv.slice(2);
       await run(dsPath, 'chr1', 2);
       const [a, b, c] = await Promise.all([run(dsPath, 'chr1'), run(dsPath, 'chr2'), run(longPath, 'c1')]);
-      process.stdout.write(JSON.stringify([a, b, c]));
+      // In this thread: its one text buffer written out and filled again, megabyte by megabyte.
+      const d = await run(longPath, 'c1', undefined, 'never');
+      process.stdout.write(JSON.stringify([a, b, c, d]));
     `);
     const r = spawnSync(process.execPath, [script, ds, longDs], { encoding: 'latin1', maxBuffer: 256 << 20 });
     expect(r.stderr).toBe('');
-    const [a, b, c] = JSON.parse(r.stdout) as string[];
+    const [a, b, c, d] = JSON.parse(r.stdout) as string[];
     expect(a).toBe(view([bam, 'chr1']));
     expect(b).toBe(view([bam, 'chr2']));
     expect(c!.length).toBeGreaterThan(5_000_000);
     expect(c).toBe(view([longBam, 'c1']));
+    expect(d).toBe(c);
   }, 60_000);
 
   // That the query also stops early is tested on a sink in plugins/paf/src/dataset/output-abort.test.ts.

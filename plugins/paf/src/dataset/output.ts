@@ -229,6 +229,12 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
   // Pieces come back in shared slots only for a sink that is done with a chunk when its
   // write resolves: a slot is written again after that (sam-workers.ts).
   const slots = output.chunksReusable === true;
+  // This thread's text: its buffer written again after the write, for such a sink too.
+  const flush = async (): Promise<void> => {
+    if (!slots) return output.write(sam.take());
+    await output.write(sam.view());
+    sam.clear();
+  };
   let names: string | undefined;
   const queue: { job: SamJob; piece: Promise<SamPiece> }[] = [];
   let n = 0;
@@ -254,7 +260,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
   try {
     for await (const part of ds.fetched(input.store, input.host, { ...scan, ...(signal ? { signal } : {}) })) {
       if (usePool(part, mode, workers)) {
-        if (sam.length) await output.write(sam.take());
+        if (sam.length) await flush();
         names ??= ds.header.names.join('\t');
         // Every group goes to the pool; this thread fetches, hands out and writes. (Decoding
         // groups here as well held up the handing out and the writing: a 1 Mb region on two
@@ -282,7 +288,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
           if (n >= limit) break;
           n++;
           sam.add(batch, part.refId, i);
-          if (sam.length >= SAM_FLUSH) await output.write(sam.take());
+          if (sam.length >= SAM_FLUSH) await flush();
         }
         if (n >= limit) break;
       }
@@ -293,6 +299,6 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
     // Left by an error or an abort: a slot is free again once its job is over, lost if it failed.
     for (const { job, piece } of queue.splice(0)) piece.then(() => releaseSlot(workers, job.out), () => releaseSlot(workers, job.out, true));
   }
-  if (sam.length) await output.write(sam.take());
+  if (sam.length) await flush();
   return n;
 }

@@ -136,6 +136,16 @@ export class SamText {
     this.length = 0;
   }
 
+  /** The text so far, in this buffer (written over after `clear`). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  /** Drops the text held; writing starts again at the start of the same buffer. */
+  clear(): void {
+    this.length = 0;
+  }
+
   /** Whether the text so far is all in `buf` (given to `writeInto`). */
   isIn(buf: Uint8Array): boolean {
     return this.buf === buf;
