@@ -174,7 +174,14 @@ export function samPiece(job: SamJob, host: Host): SamPiece {
   const sam = text.sam;
   const slot = job.out && Buffer.from(job.out.sab, job.out.slot * SLOT_BYTES, SLOT_BYTES);
   if (slot) sam.writeInto(slot);
-  for (const i of rows) sam.add(batch, job.refId, i);
+  else sam.clear();
+  try {
+    for (const i of rows) sam.add(batch, job.refId, i);
+  } catch (e) {
+    // Nothing of a failed job is left for the next, and its slot is not written again.
+    sam.writeInto(undefined);
+    throw e;
+  }
   if (slot && sam.isIn(slot)) {
     const inSlot = sam.length;
     sam.writeInto(undefined); // nothing more goes into the slot once it is handed back
