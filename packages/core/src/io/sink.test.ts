@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHost } from '../host-default.js';
 import { FS_TEMP_DIR } from '../store/fs.js';
-import { brokenPipeWatch, openSink } from './sink.js';
+import { brokenPipeWatch, openSink, stdoutSink } from './sink.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -125,6 +125,29 @@ describe('chunksReusable: whether a writer may overwrite a chunk once its write 
     const kept: Uint8Array[] = [];
     const keeper = new Writable({ write(chunk: Uint8Array, _e, cb) { kept.push(chunk); cb(); } });
     expect((await openSink(host, '-', { stdout: keeper })).chunksReusable).toBe(false);
+  });
+
+  it('a reusable stdout sink on a stream that queues: each write resolves only once the stream has taken the bytes', async () => {
+    // A slow stream that reads each chunk only when it gets to it, some time after write().
+    const got: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 4,
+      write(chunk: Buffer, _e, cb) {
+        setTimeout(() => {
+          got.push(chunk.toString('latin1'));
+          cb();
+        }, 2);
+      },
+    });
+    const sink = stdoutSink(slow, undefined, true);
+    expect(sink.chunksReusable).toBe(true);
+    const buf = Buffer.alloc(3);
+    for (const word of ['abc', 'def', 'ghi']) {
+      buf.write(word, 'latin1');
+      await sink.write(buf); // then overwritten by the next word
+    }
+    await sink.end();
+    expect(got.filter((c) => c !== '')).toEqual(['abc', 'def', 'ghi']);
   });
 });
 
