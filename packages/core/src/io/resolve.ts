@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '../errors.js';
 import { parseStoreUrl } from '../plugin/host.js';
 import type { Host } from '../plugin/types.js';
@@ -34,4 +36,19 @@ export async function resolveObjectUrl(
   parent.pathname = path.slice(0, slash + 1);
   const store = await host.openStore(parent.href, options);
   return { store, key };
+}
+
+/**
+ * The local path of `pathOrUrl` when it exists and is neither a regular file nor a directory:
+ * a device, FIFO or socket (`/dev/null`, `/dev/stdin`, `<(…)` process substitution). Such a
+ * file is read as a stream, once, and written in place: a store's ranged reads fail on it
+ * (ESPIPE) and its put's write-a-temporary-then-rename would replace `/dev/null` with a regular
+ * file (as root) or fail (otherwise).
+ */
+export async function specialFile(pathOrUrl: string): Promise<string | undefined> {
+  const { scheme, url } = parseStoreUrl(pathOrUrl);
+  if (scheme !== 'file') return undefined;
+  const path = fileURLToPath(url);
+  const st = await stat(path).catch(() => undefined);
+  return st && !st.isFile() && !st.isDirectory() ? path : undefined;
 }

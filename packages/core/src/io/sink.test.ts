@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -67,6 +68,32 @@ describe('openSink to an object', () => {
     await sink.end();
     const store = await host.openStore('mem://out');
     expect(new TextDecoder().decode(await store.get('d/z.txt'))).toBe('abc');
+  });
+});
+
+describe('openSink to a device or a named pipe', () => {
+  it('writes /dev/null in place: it stays the device (a put would rename a regular file over it)', async () => {
+    const host = await createHost();
+    const sink = await openSink(host, '/dev/null');
+    expect(sink.chunksReusable).toBe(true);
+    await sink.write(new Uint8Array(1 << 20));
+    await sink.write('text');
+    await sink.end();
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+    expect(await readdir('/dev')).not.toContain(FS_TEMP_DIR);
+  });
+
+  it('writes a FIFO in place, to the process reading it', async () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = readFile(fifo, 'latin1'); // blocks until the writer opens
+    const host = await createHost();
+    const sink = await openSink(host, fifo);
+    await sink.write('hello ');
+    await sink.write(new TextEncoder().encode('fifo'));
+    await sink.end();
+    expect(await reader).toBe('hello fifo');
+    expect((await stat(fifo)).isFIFO()).toBe(true);
   });
 });
 

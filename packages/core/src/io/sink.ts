@@ -1,9 +1,10 @@
+import { open } from 'node:fs/promises';
 import { AbortedError, GenolakeError, InvalidArgumentError } from '../errors.js';
 import type { ByteSink, Host } from '../plugin/types.js';
-import { errnoCode } from '../store/fs-errors.js';
+import { errnoCode, mapFsError } from '../store/fs-errors.js';
 import type { ObjectInfo, ObjectStore, StoreOptions } from '../store/types.js';
 import { BoundedQueue } from './bounded-queue.js';
-import { resolveObjectUrl } from './resolve.js';
+import { resolveObjectUrl, specialFile } from './resolve.js';
 
 /** A sink that can also be abandoned: the partial object never becomes visible. */
 export interface AbortableSink extends ByteSink {
@@ -37,16 +38,47 @@ export function brokenPipeWatch(parent?: AbortSignal): { signal: AbortSignal; on
 }
 
 /**
- * Opens an output: '-' is stdout (backpressure respected, EPIPE quiet); anything else is an
- * object URL or path written by one streaming put that becomes visible at `end()`.
+ * Opens an output: '-' is stdout (backpressure respected, EPIPE quiet); a local path that is a
+ * device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe) is written in place; anything
+ * else is an object URL or path written by one streaming put that becomes visible at `end()`.
  */
 export async function openSink(host: Host, pathOrUrl: string, options: OpenSinkOptions = {}): Promise<AbortableSink> {
   if (pathOrUrl === '-') return stdoutSink(options.stdout ?? process.stdout, options.onBrokenPipe);
+  const special = await specialFile(pathOrUrl);
+  if (special) return specialFileSink(special, pathOrUrl);
   const { store, key } = await resolveObjectUrl(host, pathOrUrl, options.storeOptions);
   return objectSink(store, key, { name: pathOrUrl, partSize: options.partSize, queueDepth: options.queueDepth });
 }
 
 const encoder = new TextEncoder();
+
+/** Writes straight to a device, FIFO or socket; a write resolves once its bytes are written, so chunks are reusable. */
+async function specialFileSink(path: string, name: string): Promise<AbortableSink> {
+  const fh = await open(path, 'w').catch((e: unknown) => {
+    throw mapFsError(e, name, 'open');
+  });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await fh.close();
+  };
+  return {
+    name,
+    chunksReusable: true,
+    async write(chunk) {
+      if (closed) throw new InvalidArgumentError(`write to ${name} after end`);
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      try {
+        for (let o = 0; o < bytes.byteLength;) o += (await fh.write(bytes, o, bytes.byteLength - o)).bytesWritten;
+      } catch (e) {
+        throw mapFsError(e, name, 'write');
+      }
+    },
+    end: close,
+    abort: close,
+  };
+}
 
 /** A streaming put of `key`, fed by a bounded queue of parts of `partSize` bytes. */
 export function objectSink(

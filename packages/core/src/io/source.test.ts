@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { createHost } from '../host-default.js';
@@ -126,5 +127,19 @@ describe('openSource', () => {
     stdin.end('world');
     expect((await concat(src.stream({ offset: 3 }))).toString()).toBe('lo world');
     expect(() => src.stream()).toThrow(InvalidArgumentError);
+  });
+
+  it('a named pipe (as from `<(…)`) is streamed once from its start, like stdin, under its own name', async () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const host = await createHost();
+    const src = await openSource(host, fifo);
+    expect(src.name).toBe(fifo);
+    expect(src.read).toBeUndefined();
+    expect(await src.size!()).toBeUndefined();
+    const writer = writeFile(fifo, 'bytes through a pipe'); // blocks until the reader opens
+    expect((await concat(src.stream({ offset: 6 }))).toString()).toBe('through a pipe');
+    await writer;
+    expect(() => src.stream()).toThrow(/pipe or device\) can be streamed only once/);
   });
 });

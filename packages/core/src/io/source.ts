@@ -4,7 +4,7 @@ import type { ByteSource, Host } from '../plugin/types.js';
 import { mapFsError } from '../store/fs-errors.js';
 import { FsStore } from '../store/fs.js';
 import type { ObjectStore, StoreOptions } from '../store/types.js';
-import { resolveObjectUrl } from './resolve.js';
+import { resolveObjectUrl, specialFile } from './resolve.js';
 
 /** Block size of streamed reads from object stores: big enough to amortise request latency. */
 export const DEFAULT_BLOCK_SIZE = 16 * 1024 * 1024;
@@ -20,12 +20,14 @@ export interface OpenSourceOptions {
 }
 
 /**
- * Opens an input: '-' is stdin (stream only, once, no random access); anything else is an
- * object URL or path, read by bounded ranged gets. Local files stream through fs directly
- * with the same semantics.
+ * Opens an input: '-' is stdin (stream only, once, no random access), and so is a local
+ * device, FIFO or socket (`<(…)`, `/dev/stdin`); anything else is an object URL or path, read
+ * by bounded ranged gets. Local files stream through fs directly with the same semantics.
  */
 export async function openSource(host: Host, pathOrUrl: string, options: OpenSourceOptions = {}): Promise<ByteSource> {
   if (pathOrUrl === '-') return stdinSource(options.stdin ?? process.stdin);
+  const special = await specialFile(pathOrUrl);
+  if (special) return onceSource(pathOrUrl, `${pathOrUrl} (a pipe or device)`, () => createReadStream(special));
   const { store, key } = await resolveObjectUrl(host, pathOrUrl, { readOnly: true, ...options.storeOptions });
   return objectSource(store, key, { name: pathOrUrl, blockSize: options.blockSize });
 }
@@ -102,30 +104,40 @@ export function objectSource(store: ObjectStore, key: string, options: { name?: 
 
 /** stdin: a one-shot stream; `offset` skips that many bytes. */
 export function stdinSource(stdin: NodeJS.ReadableStream): ByteSource {
+  return onceSource('-', 'stdin', () => stdin);
+}
+
+/** A source that can be streamed once, from its start (stdin, a pipe, a device): `what` names it in messages. */
+function onceSource(name: string, what: string, open: () => NodeJS.ReadableStream): ByteSource {
   let used = false;
   return {
-    name: '-',
+    name,
     async size() {
       return undefined;
     },
     stream(opts = {}) {
-      if (used) throw new InvalidArgumentError('stdin can be streamed only once');
+      if (used) throw new InvalidArgumentError(`${what} can be streamed only once`);
       used = true;
-      return skip(stdin, opts.offset ?? 0, opts.signal);
+      return skip(open(), name, what, opts.offset ?? 0, opts.signal);
     },
   };
 }
 
-async function* skip(input: AsyncIterable<unknown>, offset: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+async function* skip(input: AsyncIterable<unknown>, name: string, what: string, offset: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
   let toSkip = offset;
-  for await (const raw of input) {
-    throwIfAborted(signal, 'read stdin');
-    let chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array);
-    if (toSkip > 0) {
-      const n = Math.min(toSkip, chunk.byteLength);
-      toSkip -= n;
-      chunk = chunk.subarray(n);
+  try {
+    for await (const raw of input) {
+      throwIfAborted(signal, `read ${what}`);
+      let chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Uint8Array);
+      if (toSkip > 0) {
+        const n = Math.min(toSkip, chunk.byteLength);
+        toSkip -= n;
+        chunk = chunk.subarray(n);
+      }
+      if (chunk.byteLength > 0) yield chunk;
     }
-    if (chunk.byteLength > 0) yield chunk;
+  } catch (e) {
+    // A pipe or device that cannot be opened or read: the store's message, naming it.
+    throw name === '-' ? e : mapFsError(e, name, 'read');
   }
 }

@@ -121,6 +121,12 @@ describe('paf convert: bad input publishes nothing', () => {
     expect(await Dataset.latestVersion(store)).toBe(0);
   });
 
+  it('binary data that is neither BAM nor SAM: named by its first byte, not read as one endless line', async () => {
+    const store = new MemoryStore('mem://binary');
+    await expect(memoryDataset(write('zeros.bin', new Uint8Array(1 << 16)), {}, store)).rejects.toThrow(/zeros\.bin: not BAM, SAM or gzip\/BGZF \(first byte 0x00\)/);
+    expect(await Dataset.latestVersion(store)).toBe(0);
+  });
+
   it.skipIf(!hasSamtools)('truncated BAM and corrupt block', async () => {
     const sam = write('ok.sam', head + Array.from({ length: 2000 }, (_, i) => rec(i)).join(''));
     const full = samtools(['view', '--no-PG', '-b', sam]);
