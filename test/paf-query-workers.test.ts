@@ -89,6 +89,9 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
     expect(spawnSync(SAMTOOLS, ['view', '-b', '-o', longBam, long]).status).toBe(0);
     expect(spawnSync(SAMTOOLS, ['index', longBam]).status).toBe(0);
     expect((await genolake(['convert', longBam, longDs, '--format', 'paf', '--option', 'groupRecords=16'])).code).toBe(0);
+    // Groups of up to 512 records: a job of 64 or more rows stages their bytes in its slot first.
+    const bigDs = join(tmp, 'ex1-512.paf');
+    expect((await genolake(['convert', bam, bigDs, '--format', 'paf', '--option', 'groupRecords=512'])).code).toBe(0);
     const script = join(tmp, 'slots.mjs');
     writeFileSync(script, `
       import { createHost, parseRegion } from ${JSON.stringify(pathToFileURL(join(ROOT, 'packages/core/dist/index.js')).href)};
@@ -108,21 +111,24 @@ describe.skipIf((!hasSamtools || !existsSync(EX1)) && !process.env.CI)('paf-quer
         await (abortAfter ? q.catch(() => {}) : q);
         return Buffer.concat(parts).toString('latin1');
       };
-      const [dsPath, longPath] = process.argv.slice(2);
+      const [dsPath, longPath, bigPath] = process.argv.slice(2);
       await run(dsPath, 'chr1', 2);
       const [a, b, c] = await Promise.all([run(dsPath, 'chr1'), run(dsPath, 'chr2'), run(longPath, 'c1')]);
       // In this thread: its one text buffer written out and filled again, megabyte by megabyte.
       const d = await run(longPath, 'c1', undefined, 'never');
-      process.stdout.write(JSON.stringify([a, b, c, d]));
+      const [e, f] = await Promise.all([run(bigPath, 'chr1'), run(bigPath, 'chr2:1000-1300', undefined, 'never')]);
+      process.stdout.write(JSON.stringify([a, b, c, d, e, f]));
     `);
-    const r = spawnSync(process.execPath, [script, ds, longDs], { encoding: 'latin1', maxBuffer: 256 << 20 });
+    const r = spawnSync(process.execPath, [script, ds, longDs, bigDs], { encoding: 'latin1', maxBuffer: 256 << 20 });
     expect(r.stderr).toBe('');
-    const [a, b, c, d] = JSON.parse(r.stdout) as string[];
+    const [a, b, c, d, e, f] = JSON.parse(r.stdout) as string[];
     expect(a).toBe(view([bam, 'chr1']));
     expect(b).toBe(view([bam, 'chr2']));
     expect(c!.length).toBeGreaterThan(5_000_000);
     expect(c).toBe(view([longBam, 'c1']));
     expect(d).toBe(c);
+    expect(e).toBe(a);
+    expect(f).toBe(view([bam, 'chr2:1000-1300']));
   }, 60_000);
 
   // That the query also stops early is tested on a sink in plugins/paf/src/dataset/output-abort.test.ts.

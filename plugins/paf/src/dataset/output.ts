@@ -14,7 +14,7 @@ import type { BlockMap } from '../bam/block-map.js';
 import type { Header } from '../header.js';
 import { RecordAssembler } from './columns.js';
 import { filterRows, PafDataset, type ScanOptions } from './reader.js';
-import { claimSlot, poolWorkers, releaseSlot, runSamJob, samJobs, slotText, usePool, warmPool, type SamJob, type SamPiece, type WorkerMode } from './sam-workers.js';
+import { claimSlot, poolWorkers, releaseSlot, runSamJob, samJobs, slotText, STAGE_ROWS, usePool, warmPool, type SamJob, type SamPiece, type WorkerMode } from './sam-workers.js';
 import { decodeSamPart } from './sam-decode.js';
 import { SamText } from './sam-text.js';
 import { FIELDS } from './schema.js';
@@ -284,7 +284,10 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
       for (const g of part.sel?.groups ?? [undefined]) {
         signal?.throwIfAborted();
         const batch = decodeSamPart(part, input.host, fields, g);
-        for (const i of filterRows(batch, part.regions, scan)) {
+        const rows = filterRows(batch, part.regions, scan);
+        // Staged in this thread's buffer only when it is reused (a sink done with chunks).
+        if (slots && rows.length >= STAGE_ROWS) sam.stage(batch, rows[0]!, rows[Math.min(rows.length, limit - n) - 1]!);
+        for (const i of rows) {
           if (n >= limit) break;
           n++;
           sam.add(batch, part.refId, i);

@@ -159,6 +159,8 @@ export function warmPool(workers: number): void {
 
 let text: { joined: string; sam: SamText } | undefined;
 const NO_TEXT = new Uint8Array(0);
+/** Rows from which a job stages their bytes before printing them (fewer: the copy is not worth it). */
+export const STAGE_ROWS = 64;
 
 /** One job's SAM lines (in a worker). */
 export function samPiece(job: SamJob, host: Host): SamPiece {
@@ -173,8 +175,11 @@ export function samPiece(job: SamJob, host: Host): SamPiece {
   if (text?.joined !== job.names) text = { joined: job.names, sam: new SamText(job.names === '' ? [] : job.names.split('\t')) };
   const sam = text.sam;
   const slot = job.out && Buffer.from(job.out.sab, job.out.slot * SLOT_BYTES, SLOT_BYTES);
-  if (slot) sam.writeInto(slot);
-  else sam.clear();
+  if (slot) {
+    sam.writeInto(slot);
+    // The slot is reused memory: staging the rows' bytes in it pays (sam-text.ts).
+    if (rows.length >= STAGE_ROWS) sam.stage(batch, rows[0]!, rows[rows.length - 1]!);
+  } else sam.clear();
   try {
     for (const i of rows) sam.add(batch, job.refId, i);
   } catch (e) {
