@@ -56,10 +56,10 @@ Options:
                            threads while this one reads and writes, BAM output
                            compressed in N threads. Workers start cold in each process
                            (loading and warming up their code): on two cores one command
-                           gains nothing, even on a whole chromosome (1.26 s with -@ 2,
-                           1.18 s without); a long-lived process querying through the
-                           library gains 1.5-1.9x on two cores. More threads than cores
-                           only slows. Default: this thread only
+                           gains nothing, even on a whole chromosome (1.02 s either way);
+                           a long-lived process querying through the library gains
+                           1.5-1.9x on two cores. More threads than cores only slows.
+                           Default: this thread only
   --version N              read dataset version N
   --explain                print the read plan to stderr and read no data
   --help                   this help
