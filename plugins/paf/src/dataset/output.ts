@@ -226,12 +226,11 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
   const workers = poolWorkers(input.out.threads);
   const inFlight = Math.max(IN_FLIGHT, 3 * workers);
   const fields = ds.decodeFields(scan);
-  // Pieces come back in shared slots only for a sink that is done with a chunk when its
-  // write resolves: a slot is written again after that (sam-workers.ts).
-  const slots = output.chunksReusable === true;
-  // This thread's text: its buffer written again after the write, for such a sink too.
+  // Only for a sink that is done with a chunk when its write resolves, pieces come back in
+  // shared slots and this thread's buffer is reused: each is written again after that.
+  const reusable = output.chunksReusable === true;
   const flush = async (): Promise<void> => {
-    if (!slots) return output.write(sam.take());
+    if (!reusable) return output.write(sam.take());
     await output.write(sam.view());
     sam.clear();
   };
@@ -267,7 +266,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
         // vCPUs took 103 ms with this thread and one worker decoding, 90 ms with two workers.)
         for (const job of samJobs(part, fields, scan, names)) {
           signal?.throwIfAborted();
-          if (slots) {
+          if (reusable) {
             const out = claimSlot(workers);
             if (out) job.out = out;
           }
@@ -286,7 +285,7 @@ async function samRecords(ds: PafDataset, input: RunQueryInput, scan: ScanOption
         const batch = decodeSamPart(part, input.host, fields, g);
         const rows = filterRows(batch, part.regions, scan);
         // Staged in this thread's buffer only when it is reused (a sink done with chunks).
-        if (slots && rows.length >= STAGE_ROWS) sam.stage(batch, rows[0]!, rows[Math.min(rows.length, limit - n) - 1]!);
+        if (reusable && rows.length >= STAGE_ROWS) sam.stage(batch, rows[0]!, rows[Math.min(rows.length, limit - n) - 1]!);
         for (const i of rows) {
           if (n >= limit) break;
           n++;

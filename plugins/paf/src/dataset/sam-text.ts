@@ -123,8 +123,13 @@ export class SamText {
 
   private ensure(n: number): void {
     if (this.length + n <= this.limit) return;
+    this.grow(Math.max(this.buf.length * 2, this.length + n + (this.buf.length - this.limit), FIRST));
+  }
+
+  /** A buffer of `size` bytes in place of this one: the text copied to its start, staged bytes to its end. */
+  private grow(size: number): void {
     const stagedBytes = this.buf.length - this.limit;
-    const next = newBuffer(Math.max(this.buf.length * 2, this.length + n + stagedBytes, FIRST));
+    const next = newBuffer(size);
     next.set(this.buf.subarray(0, this.length));
     const limit = next.length - stagedBytes;
     if (stagedBytes) {
@@ -141,7 +146,11 @@ export class SamText {
   /** A new buffer to write in, with nothing staged. */
   private use(buf: Uint8Array): void {
     this.buf = buf;
-    this.limit = buf.length;
+    this.unstage();
+  }
+
+  private unstage(): void {
+    this.limit = this.buf.length;
     this.staged = undefined;
   }
 
@@ -152,8 +161,7 @@ export class SamText {
    */
   stage(batch: ColumnBatch, first: number, last: number): void {
     const c = this.bound?.batch === batch ? this.bound : this.bind(batch);
-    this.staged = undefined;
-    this.limit = this.buf.length;
+    this.unstage();
     if (!(first >= 0 && last >= first && last < batch.length)) return;
     const spans: [BinaryColumn, number, number][] = [[c.name, 0, 0], [c.seq, 0, 0]];
     if (c.qualText) spans.push([c.qual, 0, 0]);
@@ -165,11 +173,7 @@ export class SamText {
     }
     if (bytes > STAGE_BYTES) return;
     // Room for the staged bytes and about one and a half times as much text.
-    if (this.length + bytes + (bytes + (bytes >>> 1)) > this.buf.length) {
-      const next = newBuffer(Math.max(this.buf.length * 2, this.length + 3 * bytes));
-      next.set(this.buf.subarray(0, this.length));
-      this.use(next);
-    }
+    if (this.length + bytes + (bytes + (bytes >>> 1)) > this.buf.length) this.grow(Math.max(this.buf.length * 2, this.length + 3 * bytes));
     let at = this.buf.length - bytes;
     this.limit = at;
     const shift: number[] = [];
