@@ -83,6 +83,13 @@ describe('openSink to a device or a named pipe', () => {
     expect(await readdir('/dev')).not.toContain(FS_TEMP_DIR);
   });
 
+  it.skipIf(!existsSync('/dev/full'))('a write that fails names the file (/dev/full: no space left)', async () => {
+    const host = await createHost();
+    const sink = await openSink(host, '/dev/full');
+    await expect(sink.write('x')).rejects.toThrow(/^cannot write \/dev\/full: ENOSPC/);
+    await sink.abort();
+  });
+
   it('writes a FIFO in place, to the process reading it', async () => {
     const fifo = join(dir, 'pipe');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);

@@ -52,10 +52,20 @@ export async function openSink(host: Host, pathOrUrl: string, options: OpenSinkO
 
 const encoder = new TextEncoder();
 
+/**
+ * A filesystem error naming the file: the store's typed error where there is one, else Node's
+ * message (a failed write's names only the syscall: "ENOSPC: no space left on device, write").
+ */
+function fileError(e: unknown, name: string, action: string): unknown {
+  const mapped = mapFsError(e, name, action);
+  if (mapped instanceof GenolakeError || !(mapped instanceof Error) || mapped.message.includes(name)) return mapped;
+  return Object.assign(new Error(`cannot ${action} ${name}: ${mapped.message}`, { cause: e }), { code: errnoCode(e) });
+}
+
 /** Writes straight to a device, FIFO or socket; a write resolves once its bytes are written, so chunks are reusable. */
 async function specialFileSink(path: string, name: string): Promise<AbortableSink> {
   const fh = await open(path, 'w').catch((e: unknown) => {
-    throw mapFsError(e, name, 'open');
+    throw fileError(e, name, 'open');
   });
   let closed = false;
   const close = async (): Promise<void> => {
@@ -72,7 +82,7 @@ async function specialFileSink(path: string, name: string): Promise<AbortableSin
       try {
         for (let o = 0; o < bytes.byteLength;) o += (await fh.write(bytes, o, bytes.byteLength - o)).bytesWritten;
       } catch (e) {
-        throw mapFsError(e, name, 'write');
+        throw fileError(e, name, 'write');
       }
     },
     end: close,
